@@ -1,0 +1,18 @@
+"""ecs_mock: an in-memory Amazon ECS for boto3 test suites and local development."""
+
+from ._schema import ResponseSchemaError
+from .backend.state import Timings
+from .controls import Call
+from .errors import EcsError
+from .intercept import RealEcsCallBlocked
+from .mock import EcsMock, mock_ecs
+
+__all__ = [
+    "Call",
+    "EcsError",
+    "EcsMock",
+    "RealEcsCallBlocked",
+    "ResponseSchemaError",
+    "Timings",
+    "mock_ecs",
+]

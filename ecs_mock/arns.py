@@ -1,0 +1,103 @@
+"""ARNs and ids exactly as ECS forms them (long ARN format, 32-hex ids)."""
+
+from __future__ import annotations
+
+import random
+import re
+import uuid
+from dataclasses import dataclass
+
+_CHINA_REGIONS = ("cn-",)
+_GOV_REGIONS = ("us-gov-",)
+_ISO_PARTITIONS = {"us-iso-": "aws-iso", "us-isob-": "aws-iso-b"}
+
+_ARN = re.compile(
+    r"^arn:(?P<partition>aws[a-z-]*):ecs:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
+    r"(?P<kind>[a-z-]+)/(?P<rest>.+)$"
+)
+
+
+def partition_for(region: str) -> str:
+    for prefix, partition in _ISO_PARTITIONS.items():
+        if region.startswith(prefix):
+            return partition
+    if region.startswith(_CHINA_REGIONS):
+        return "aws-cn"
+    if region.startswith(_GOV_REGIONS):
+        return "aws-us-gov"
+    return "aws"
+
+
+@dataclass(frozen=True)
+class ArnFactory:
+    """Builds ARNs for one account and region."""
+
+    account_id: str
+    region: str
+
+    @property
+    def prefix(self) -> str:
+        return f"arn:{partition_for(self.region)}:ecs:{self.region}:{self.account_id}"
+
+    def cluster(self, name: str) -> str:
+        return f"{self.prefix}:cluster/{name}"
+
+    def task_definition(self, family: str, revision: int) -> str:
+        return f"{self.prefix}:task-definition/{family}:{revision}"
+
+    def container_instance(self, cluster: str, instance_id: str) -> str:
+        return f"{self.prefix}:container-instance/{cluster}/{instance_id}"
+
+    def task(self, cluster: str, task_id: str) -> str:
+        return f"{self.prefix}:task/{cluster}/{task_id}"
+
+    def container(self, cluster: str, task_id: str, container_id: str) -> str:
+        return f"{self.prefix}:container/{cluster}/{task_id}/{container_id}"
+
+
+@dataclass(frozen=True)
+class ParsedArn:
+    partition: str
+    region: str
+    account_id: str
+    kind: str
+    rest: str
+
+
+def parse_arn(value: str) -> ParsedArn | None:
+    """Split an ECS ARN; None when `value` is not one."""
+    match = _ARN.match(value)
+    if match is None:
+        return None
+    return ParsedArn(
+        partition=match["partition"],
+        region=match["region"],
+        account_id=match["account"],
+        kind=match["kind"],
+        rest=match["rest"],
+    )
+
+
+class Ids:
+    """Seedable source of ids, so the same seed gives the same ARNs (snapshot tests)."""
+
+    def __init__(self, seed: int | None = None) -> None:
+        self._random = random.Random(seed)
+
+    def hex32(self) -> str:
+        return f"{self._random.getrandbits(128):032x}"
+
+    def uuid(self) -> str:
+        return str(uuid.UUID(int=self._random.getrandbits(128), version=4))
+
+    def request_id(self) -> str:
+        return self.uuid()
+
+    def digits(self, count: int) -> str:
+        return "".join(self._random.choice("0123456789") for _ in range(count))
+
+    def hex(self, count: int) -> str:
+        return "".join(self._random.choice("0123456789abcdef") for _ in range(count))
+
+    def port(self, low: int, high: int) -> int:
+        return self._random.randint(low, high)

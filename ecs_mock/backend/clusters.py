@@ -1,0 +1,82 @@
+"""CreateCluster, DescribeClusters, ListClusters, DeleteCluster."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import EcsError, invalid_parameter
+from .lookup import DEFAULT_CLUSTER, NAME_PATTERN, cluster_name, find_cluster
+from .models import Cluster
+from .paging import page
+from .state import Region
+from .tags import check_tags
+
+
+def create_cluster(region: Region, params: dict[str, Any]) -> dict[str, Any]:
+    name = params.get("clusterName") or DEFAULT_CLUSTER
+    if not NAME_PATTERN.match(name):
+        raise invalid_parameter("Cluster name must match ^[a-zA-Z0-9\\-_]{1,255}$, but was " + name)
+    tags = check_tags(params.get("tags", []))
+    existing = region.clusters.get(name)
+    if existing is not None and existing.status == "ACTIVE":
+        # Creating an existing ACTIVE cluster returns it unchanged (observed).
+        return {"cluster": existing.to_wire()}
+    cluster = Cluster(
+        name=name,
+        arn=region.arns.cluster(name),
+        tags=tags,
+        settings=list(
+            params.get("settings") or [{"name": "containerInsights", "value": "disabled"}]
+        ),
+        configuration=params.get("configuration"),
+    )
+    region.clusters[name] = cluster
+    return {"cluster": cluster.to_wire()}
+
+
+def describe_clusters(region: Region, params: dict[str, Any]) -> dict[str, Any]:
+    references = params.get("clusters") or [DEFAULT_CLUSTER]
+    include_tags = "TAGS" in params.get("include", [])
+    found, failures = [], []
+    for reference in references:
+        try:
+            name = cluster_name(region, reference)
+        except EcsError:
+            name = reference
+        cluster = region.clusters.get(name)
+        if cluster is None:
+            arn = reference if reference.startswith("arn:") else region.arns.cluster(reference)
+            failures.append({"arn": arn, "reason": "MISSING"})
+        else:
+            found.append(cluster.to_wire(include_tags))
+    return {"clusters": found, "failures": failures}
+
+
+def list_clusters(region: Region, params: dict[str, Any]) -> dict[str, Any]:
+    arns = (c.arn for c in region.clusters.values() if c.status == "ACTIVE")
+    items, token = page(arns, params.get("nextToken"), params.get("maxResults"))
+    result: dict[str, Any] = {"clusterArns": items}
+    if token:
+        result["nextToken"] = token
+    return result
+
+
+def delete_cluster(region: Region, params: dict[str, Any]) -> dict[str, Any]:
+    cluster = find_cluster(region, params["cluster"])
+    if any(i.status != "INACTIVE" for i in cluster.instances.values()):
+        raise EcsError(
+            "ClusterContainsContainerInstancesException",
+            "The Cluster cannot be deleted while Container Instances are active or draining.",
+        )
+    if any(t.last_status != "STOPPED" for t in cluster.tasks.values()):
+        raise EcsError(
+            "ClusterContainsTasksException",
+            "The Cluster cannot be deleted while Tasks are active.",
+        )
+    cluster.status = "INACTIVE"
+    wire = cluster.to_wire()
+    del region.clusters[cluster.name]
+    region.task_index.pop(cluster.name, None)
+    for task_id in cluster.tasks:
+        region.tasks.pop(task_id, None)
+    return {"cluster": wire}

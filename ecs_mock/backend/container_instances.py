@@ -1,0 +1,236 @@
+"""RegisterContainerInstance and the operations that observe or change container instances."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .. import clock
+from ..errors import EcsError, client_error, invalid_parameter
+from . import instance_types
+from .lookup import cluster_name, find_cluster, instance_id_of
+from .models import Cluster, ContainerInstance
+from .paging import page
+from .resources import AGENT_RESERVED_PORTS, Resources
+from .state import Region
+from .tags import check_tags
+
+# Capabilities a current ECS agent on the ECS-optimised Linux AMI advertises.
+AGENT_CAPABILITIES: tuple[str, ...] = (
+    "com.amazonaws.ecs.capability.docker-remote-api.1.17",
+    "com.amazonaws.ecs.capability.docker-remote-api.1.18",
+    "com.amazonaws.ecs.capability.docker-remote-api.1.19",
+    "com.amazonaws.ecs.capability.docker-remote-api.1.21",
+    "com.amazonaws.ecs.capability.docker-remote-api.1.44",
+    "com.amazonaws.ecs.capability.logging-driver.awslogs",
+    "com.amazonaws.ecs.capability.task-iam-role",
+    "com.amazonaws.ecs.capability.task-iam-role-network-host",
+    "ecs.capability.task-eni",
+    "ecs.capability.execute-command",
+    "ecs.capability.execution-role-awslogs",
+    "ecs.capability.ebs-task-attach",
+    "ecs.capability.container-health-check",
+)
+_CAPABILITY_PREFIXES = ("ecs.capability.", "com.amazonaws.ecs.capability.")
+_DEFAULT_VERSION_INFO = {
+    "agentVersion": "1.88.0",
+    "agentHash": "5a3ee1e9",
+    "dockerVersion": "DockerVersion: 25.0.6",
+}
+
+
+def _identity(region: Region, params: dict[str, Any]) -> dict[str, Any]:
+    text = params.get("instanceIdentityDocument")
+    if text is None:
+        return {}
+    try:
+        document = json.loads(text)
+    except ValueError:
+        raise invalid_parameter("The instance identity document is not valid JSON.") from None
+    if not isinstance(document, dict):
+        raise invalid_parameter("The instance identity document is not valid JSON.")
+    return document
+
+
+def _resources(params: dict[str, Any], kind: instance_types.InstanceType) -> Resources:
+    given = {r.get("name"): r for r in params.get("totalResources", [])}
+    known = ("CPU", "MEMORY", "PORTS", "PORTS_UDP", "GPU")
+    gpus = tuple(
+        str(device["id"])
+        for device in params.get("platformDevices", [])
+        if device.get("type") == "GPU"
+    )
+    return Resources(
+        cpu=int(given.get("CPU", {}).get("integerValue", kind.vcpus * 1024)),
+        memory=int(given.get("MEMORY", {}).get("integerValue", kind.memory_mib)),
+        tcp_reserved=tuple(given.get("PORTS", {}).get("stringSetValue", AGENT_RESERVED_PORTS)),
+        udp_reserved=tuple(given.get("PORTS_UDP", {}).get("stringSetValue", ())),
+        gpu_ids=gpus or tuple(given.get("GPU", {}).get("stringSetValue", ())),
+        eni_slots=kind.enis - 1,
+        extra=[r for name, r in given.items() if name not in known],
+    )
+
+
+def _attributes(
+    params: dict[str, Any], document: dict[str, Any], kind: instance_types.InstanceType, az: str
+) -> list[dict[str, str]]:
+    custom = [
+        {k: v for k, v in a.items() if k in ("name", "value")} for a in params.get("attributes", [])
+    ]
+    derived = {
+        "ecs.availability-zone": az,
+        "ecs.instance-type": document.get("instanceType", instance_types.DEFAULT_INSTANCE_TYPE),
+        "ecs.ami-id": document.get("imageId", "ami-0c9a3f7f1b2ec2f4b"),
+        "ecs.os-type": "linux",
+        "ecs.os-family": "LINUX",
+        "ecs.cpu-architecture": document.get("architecture", kind.arch),
+        "ecs.vpc-id": "vpc-0a1b2c3d4e5f60789",
+        "ecs.subnet-id": "subnet-0a1b2c3d4e5f60789",
+    }
+    attributes = [{"name": name, "value": value} for name, value in derived.items()]
+    # Mock decision: a caller that sends capability attributes speaks for the agent; otherwise
+    # the instance advertises what a current agent does.
+    if not any(a["name"].startswith(_CAPABILITY_PREFIXES) for a in custom):
+        attributes += [{"name": name} for name in AGENT_CAPABILITIES]
+    names = {a["name"] for a in custom}
+    return [a for a in attributes if a["name"] not in names] + custom
+
+
+def register_container_instance(region: Region, params: dict[str, Any]) -> dict[str, Any]:
+    cluster = region.clusters.get(cluster_name(region, params.get("cluster")))
+    if cluster is None or cluster.status != "ACTIVE":
+        # RegisterContainerInstance answers ClientException here, not ClusterNotFound (observed).
+        raise client_error("Cluster not found.")
+    tags = check_tags(params.get("tags", []))
+    document = _identity(region, params)
+    type_name = str(document.get("instanceType", instance_types.DEFAULT_INSTANCE_TYPE))
+    kind = instance_types.lookup(type_name)
+    az = str(document.get("availabilityZone", f"{region.region}a"))
+    resources = _resources(params, kind)
+    if resources.cpu < 0 or resources.memory < 0:
+        raise invalid_parameter("Resource values must not be negative.")
+    existing_arn = params.get("containerInstanceArn")
+    if existing_arn:
+        instance_id = instance_id_of(region, cluster, existing_arn)
+    else:
+        instance_id = region.ids.hex32()
+    instance = ContainerInstance(
+        instance_id=instance_id,
+        arn=region.arns.container_instance(cluster.name, instance_id),
+        cluster=cluster.name,
+        ec2_instance_id=str(document.get("instanceId", "i-" + region.ids.hex(17))),
+        resources=resources,
+        attributes=_attributes(params, document, kind, az),
+        registered_at=clock.now(),
+        version_info={**_DEFAULT_VERSION_INFO, **params.get("versionInfo", {})},
+        tags=tags,
+    )
+    previous = cluster.instances.get(instance_id)
+    if previous is not None:
+        instance.task_ids = previous.task_ids
+        instance.version = previous.version + 1
+        instance.resources = previous.resources
+    cluster.instances[instance_id] = instance
+    return {"containerInstance": instance.to_wire(cluster.tasks)}
+
+
+def _describe(cluster: Cluster, instance: ContainerInstance, include_tags: bool) -> dict[str, Any]:
+    return instance.to_wire(cluster.tasks, include_tags)
+
+
+def _missing(region: Region, cluster: Cluster, reference: str) -> dict[str, str]:
+    arn = reference
+    if not reference.startswith("arn:"):
+        arn = region.arns.container_instance(cluster.name, reference)
+    return {"arn": arn, "reason": "MISSING"}
+
+
+def _references(params: dict[str, Any], limit: int) -> list[str]:
+    references = params.get("containerInstances", [])
+    if not references:
+        raise invalid_parameter("Container Instances cannot be empty.")
+    if len(references) > limit:
+        raise invalid_parameter(f"instanceIds can have at most {limit} items.")
+    return list(references)
+
+
+def describe_container_instances(region: Region, params: dict[str, Any]) -> dict[str, Any]:
+    cluster = find_cluster(region, params.get("cluster"))
+    include_tags = "TAGS" in params.get("include", [])
+    found, failures = [], []
+    for reference in _references(params, 100):
+        instance = cluster.instances.get(instance_id_of(region, cluster, reference))
+        if instance is None:
+            failures.append(_missing(region, cluster, reference))
+        else:
+            found.append(_describe(cluster, instance, include_tags))
+    return {"containerInstances": found, "failures": failures}
+
+
+def list_container_instances(region: Region, params: dict[str, Any]) -> dict[str, Any]:
+    cluster = find_cluster(region, params.get("cluster"))
+    if params.get("filter"):
+        raise EcsError(
+            "InvalidParameterException",
+            "ecs_mock does not evaluate the cluster query language; filter by status instead.",
+        )
+    status = params.get("status")
+    arns = (
+        i.arn
+        for i in cluster.instances.values()
+        if (i.status == status if status else i.status != "INACTIVE")
+    )
+    items, token = page(arns, params.get("nextToken"), params.get("maxResults"))
+    result: dict[str, Any] = {"containerInstanceArns": items}
+    if token:
+        result["nextToken"] = token
+    return result
+
+
+def update_container_instances_state(region: Region, params: dict[str, Any]) -> dict[str, Any]:
+    cluster = find_cluster(region, params.get("cluster"))
+    status = params["status"]
+    if status not in ("ACTIVE", "DRAINING"):
+        raise invalid_parameter(
+            f"Container instances status can only be ACTIVE or DRAINING, not {status}."
+        )
+    references = _references(params, 10)
+    resolved = [(r, cluster.instances.get(instance_id_of(region, cluster, r))) for r in references]
+    updated, failures = [], []
+    for reference, instance in resolved:
+        if instance is None:
+            failures.append(_missing(region, cluster, reference))
+            continue
+        if instance.status not in ("ACTIVE", "DRAINING"):
+            failures.append({"arn": instance.arn, "reason": instance.status})
+            continue
+        if instance.status != status:
+            instance.status = status
+            instance.version += 1
+        updated.append(_describe(cluster, instance, False))
+    return {"containerInstances": updated, "failures": failures}
+
+
+def deregister_container_instance(region: Region, params: dict[str, Any]) -> dict[str, Any]:
+    cluster = find_cluster(region, params.get("cluster"))
+    instance = cluster.instances.get(instance_id_of(region, cluster, params["containerInstance"]))
+    if instance is None:
+        # Mock decision: ECS documents no message for this; this one names what is wrong.
+        raise invalid_parameter("The referenced container instance was not found.")
+    live = [
+        cluster.tasks[t]
+        for t in instance.task_ids
+        if t in cluster.tasks and cluster.tasks[t].last_status != "STOPPED"
+    ]
+    if live and not params.get("force"):
+        raise invalid_parameter("Found running tasks on the instance.")
+    if instance.status != "INACTIVE":
+        instance.status = "INACTIVE"
+        instance.version += 1
+        instance.deregistered_at = clock.now()
+        # Forced: tasks are orphaned (current docs). They keep running in the mock's state
+        # but no longer hold this instance's resources or count on it.
+        for task in live:
+            instance.resources.release(task.holding)
+        instance.task_ids = set()
+    return {"containerInstance": _describe(cluster, instance, False)}

@@ -1,0 +1,209 @@
+"""The task lifecycle, driven by the clock and never by reads.
+
+Every transition is an event due at a clock time; each call first applies the events that are due
+(`tick`). Reading a task twice at the same clock time shows the same thing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import Task
+from .state import Region
+
+ORDER = {
+    "PROVISIONING": 0,
+    "PENDING": 1,
+    "ACTIVATING": 2,
+    "RUNNING": 3,
+    "DEACTIVATING": 4,
+    "STOPPING": 5,
+    "DEPROVISIONING": 6,
+    "STOPPED": 7,
+}
+STOP_PATH = frozenset({"DEACTIVATING", "STOPPING", "DEPROVISIONING", "STOPPED"})
+EXPIRED = "EXPIRED"
+# Mock decision: a container stopped by StopTask exits as a process does on SIGTERM.
+STOPPED_BY_SIGNAL_EXIT_CODE = 143
+DYNAMIC_PORTS = (49153, 65535)
+
+
+def begin(region: Region, task: Task, now: float) -> None:
+    due = now
+    if task.last_status == "PROVISIONING":
+        due += region.timings.provisioning
+        region.schedule(due, task.task_id, "PENDING")
+    region.schedule(due + region.timings.pending, task.task_id, "RUNNING")
+
+
+def tick(region: Region, now: float) -> None:
+    for event in region.due_events(now):
+        task = region.tasks.get(event.task_id)
+        if task is None:
+            continue
+        if event.state == EXPIRED:
+            forget(region, task)
+        else:
+            enter(region, task, event.state, event.due)
+
+
+def request_stop(region: Region, task: Task, now: float, code: str, reason: str) -> bool:
+    """Ask a task to stop; False when it was already asked (StopTask is idempotent)."""
+    if task.desired_status == "STOPPED":
+        return False
+    task.desired_status = "STOPPED"
+    region.index_for(task.cluster_name).desired_changed(task, "RUNNING")
+    task.stop_code = code
+    task.stopped_reason = reason
+    task.times["stoppingAt"] = now
+    task.version += 1
+    region.schedule(now, task.task_id, "STOPPING")
+    due = now + region.timings.stopping
+    if task.awsvpc:
+        region.schedule(due, task.task_id, "DEPROVISIONING")
+        due += region.timings.deprovisioning
+    region.schedule(due, task.task_id, "STOPPED")
+    return True
+
+
+def enter(region: Region, task: Task, state: str, at: float) -> None:
+    """Move a task on to `state` at clock time `at`, if that is forward on its path."""
+    if ORDER[state] <= ORDER[task.last_status]:
+        return
+    if task.desired_status == "STOPPED" and state not in STOP_PATH:
+        return
+    task.last_status = state
+    task.version += 1
+    if state == "PENDING":
+        _attach_eni(region, task, at)
+    elif state == "RUNNING":
+        _run(region, task, at)
+    elif state == "DEPROVISIONING":
+        _set_eni_status(task, "DETACHING")
+    elif state == "STOPPED":
+        _stop(region, task, at)
+
+
+def advance(region: Region, task: Task, state: str, now: float) -> None:
+    """Test control: walk the task through every step up to `state` at `now`."""
+    if state in STOP_PATH and task.desired_status != "STOPPED":
+        request_stop(region, task, now, "UserInitiated", "Task stopped by ecs_mock test control")
+    path = [s for s in ORDER if ORDER[task.last_status] < ORDER[s] <= ORDER[state]]
+    for step in path:
+        if step == "DEPROVISIONING" and not task.awsvpc:
+            continue
+        if step in ("ACTIVATING", "DEACTIVATING"):
+            continue
+        enter(region, task, step, now)
+
+
+def exit_container(
+    region: Region, task: Task, name: str, exit_code: int, reason: str | None, now: float
+) -> None:
+    """Test control: one container exits; an essential one takes the task down with it."""
+    for container in task.containers:
+        if container.name != name:
+            continue
+        container.last_status = "STOPPED"
+        container.exit_code = exit_code
+        container.reason = reason
+        task.version += 1
+        if container.essential:
+            request_stop(
+                region, task, now, "EssentialContainerExited", "Essential container in task exited"
+            )
+
+
+def forget(region: Region, task: Task) -> None:
+    """A STOPPED task past its hour of visibility is gone: DescribeTasks reports it MISSING."""
+    region.tasks.pop(task.task_id, None)
+    cluster = region.clusters.get(task.cluster_name)
+    if cluster is not None:
+        cluster.tasks.pop(task.task_id, None)
+        instance = cluster.instances.get(task.instance_id)
+        if instance is not None:
+            instance.task_ids.discard(task.task_id)
+    region.index_for(task.cluster_name).remove(task)
+
+
+def _attach_eni(region: Region, task: Task, at: float) -> None:
+    for attachment in task.attachments:
+        if attachment["type"] != "ElasticNetworkInterface":
+            continue
+        octets = region.ids.port(1, 254), region.ids.port(1, 254)
+        address = f"10.0.{octets[0]}.{octets[1]}"
+        attachment["status"] = "ATTACHED"
+        attachment["details"] = [
+            *attachment["details"],
+            {"name": "networkInterfaceId", "value": "eni-" + region.ids.hex(17)},
+            {"name": "macAddress", "value": ":".join(region.ids.hex(2) for _ in range(6))},
+            {
+                "name": "privateDnsName",
+                "value": f"ip-10-0-{octets[0]}-{octets[1]}.{region.region}.compute.internal",
+            },
+            {"name": "privateIPv4Address", "value": address},
+        ]
+        for container in task.containers:
+            container.network_interfaces = [
+                {"attachmentId": attachment["id"], "privateIpv4Address": address}
+            ]
+        task.connectivity = "CONNECTED"
+        task.times["connectivityAt"] = at
+
+
+def _run(region: Region, task: Task, at: float) -> None:
+    task.times.update(pullStartedAt=at, pullStoppedAt=at, startedAt=at)
+    if task.connectivity is None:
+        task.connectivity = "CONNECTED"
+        task.times["connectivityAt"] = at
+    network_mode = task.task_definition.network_mode
+    for container in task.containers:
+        if container.last_status != "PENDING":
+            continue
+        container.last_status = "RUNNING"
+        container.runtime_id = region.ids.hex32() + region.ids.hex32()
+        if network_mode in ("bridge", "host"):
+            container.network_bindings = [
+                _binding(region, mapping, network_mode) for mapping in container.port_mappings
+            ]
+        for agent in container.managed_agents:
+            agent.update(lastStatus="RUNNING", lastStartedAt=at)
+
+
+def _binding(region: Region, mapping: dict[str, Any], network_mode: str) -> dict[str, Any]:
+    container_port = mapping.get("containerPort", 0)
+    host_port = mapping.get("hostPort") or 0
+    if network_mode == "host":
+        host_port = container_port
+    elif not host_port:
+        host_port = region.ids.port(*DYNAMIC_PORTS)
+    return {
+        "bindIP": "0.0.0.0",
+        "containerPort": container_port,
+        "hostPort": host_port,
+        "protocol": mapping.get("protocol", "tcp"),
+    }
+
+
+def _stop(region: Region, task: Task, at: float) -> None:
+    task.times.update(executionStoppedAt=at, stoppedAt=at)
+    task.tags = []  # "Any tags associated with the task will be deleted." (StopTask docs)
+    for container in task.containers:
+        if container.last_status == "RUNNING" and container.exit_code is None:
+            container.exit_code = STOPPED_BY_SIGNAL_EXIT_CODE
+        container.last_status = "STOPPED"
+        container.network_bindings = []
+        for agent in container.managed_agents:
+            agent["lastStatus"] = "STOPPED"
+    _set_eni_status(task, "DELETED")
+    cluster = region.clusters.get(task.cluster_name)
+    instance = cluster.instances.get(task.instance_id) if cluster else None
+    if instance is not None:
+        instance.resources.release(task.holding)
+    region.schedule(at + region.timings.stopped_visible, task.task_id, EXPIRED)
+
+
+def _set_eni_status(task: Task, status: str) -> None:
+    for attachment in task.attachments:
+        if attachment["type"] == "ElasticNetworkInterface":
+            attachment["status"] = status

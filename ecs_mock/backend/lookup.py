@@ -1,0 +1,131 @@
+"""Resolving what a request names (cluster, task definition, container instance) to state.
+
+Every miss becomes the modeled ECS error, never a KeyError.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..arns import parse_arn
+from ..errors import EcsError, client_error, cluster_not_found, invalid_parameter
+from .models import Cluster, ContainerInstance, Task, TaskDefinition
+from .state import Region
+
+NAME_PATTERN = re.compile(r"^[a-zA-Z0-9\-_]{1,255}$")
+DEFAULT_CLUSTER = "default"
+
+
+def cluster_name(region: Region, reference: str | None) -> str:
+    """The cluster's short name from a name or an ARN of this account and region."""
+    if reference is None:
+        return DEFAULT_CLUSTER
+    if reference.startswith("arn:"):
+        parsed = parse_arn(reference)
+        if parsed is None or parsed.kind != "cluster":
+            raise invalid_parameter("The ARN provided is invalid.")
+        # Mock decision: another account's or region's cluster ARN is simply not found here.
+        if parsed.account_id != region.account_id or parsed.region != region.region:
+            raise cluster_not_found()
+        return parsed.rest
+    if not NAME_PATTERN.match(reference):
+        raise invalid_parameter(
+            f"Cluster must match ^[a-zA-Z0-9\\-_]{{1,255}}$, but was {reference}"
+        )
+    return reference
+
+
+def find_cluster(region: Region, reference: str | None) -> Cluster:
+    cluster = region.clusters.get(cluster_name(region, reference))
+    if cluster is None or cluster.status != "ACTIVE":
+        raise cluster_not_found()
+    return cluster
+
+
+def split_task_definition(region: Region, reference: str) -> tuple[str, int | None]:
+    """(family, revision or None) from `family`, `family:revision` or an ARN."""
+    if not reference.strip():
+        raise invalid_parameter("TaskDefinition can not be blank.")
+    text = reference
+    if reference.startswith("arn:"):
+        parsed = parse_arn(reference)
+        if parsed is None or parsed.kind != "task-definition":
+            raise client_error("TaskDefinition not found.")
+        if parsed.account_id != region.account_id or parsed.region != region.region:
+            raise client_error("TaskDefinition not found.")
+        text = parsed.rest
+    family, _, revision = text.partition(":")
+    if not revision:
+        return family, None
+    if not revision.isdigit():
+        raise client_error("TaskDefinition not found.")
+    return family, int(revision)
+
+
+def find_task_definition(
+    region: Region, reference: str, missing: EcsError | None = None
+) -> TaskDefinition:
+    """A family resolves to its latest ACTIVE revision; a named revision may be INACTIVE."""
+    missing = missing or client_error("TaskDefinition not found.")
+    family, revision = split_task_definition(region, reference)
+    revisions = region.families.get(family, [])
+    if revision is None:
+        for candidate in reversed(revisions):
+            if candidate.status == "ACTIVE":
+                return candidate
+        raise missing
+    if 1 <= revision <= len(revisions):
+        return revisions[revision - 1]
+    raise missing
+
+
+def instance_id_of(region: Region, cluster: Cluster, reference: str) -> str:
+    """A container instance's id from an id or ARN; an ARN of another cluster is refused."""
+    if not reference.strip():
+        raise invalid_parameter("Container instance can not be blank.")
+    if not reference.startswith("arn:"):
+        return reference
+    parsed = parse_arn(reference)
+    if parsed is None or parsed.kind != "container-instance":
+        raise invalid_parameter(f"Invalid identifier: {reference} is not a container instance ARN")
+    if parsed.account_id != region.account_id or parsed.region != region.region:
+        raise invalid_parameter(
+            "Invalid identifier: Identifier is for account "
+            f"{parsed.account_id} in {parsed.region}. Your account is "
+            f"{region.account_id} in {region.region}"
+        )
+    owner, _, instance_id = parsed.rest.rpartition("/")
+    if owner and owner != cluster.name:
+        raise invalid_parameter(
+            f"Invalid identifier: Identifier is for cluster {owner}. Your cluster is {cluster.name}"
+        )
+    return instance_id
+
+
+def find_instance(region: Region, cluster: Cluster, reference: str) -> ContainerInstance | None:
+    return cluster.instances.get(instance_id_of(region, cluster, reference))
+
+
+def task_id_of(region: Region, cluster: Cluster, reference: str) -> str:
+    """A task's id from an id or ARN; malformed identifiers get ECS's observed message."""
+    if not reference.strip():
+        raise invalid_parameter("Task Identifier is invalid")
+    if not reference.startswith("arn:"):
+        if "/" in reference or ":" in reference:
+            raise invalid_parameter("Task Identifier is invalid")
+        return reference
+    parsed = parse_arn(reference)
+    if parsed is None or parsed.kind != "task":
+        raise invalid_parameter("Task Identifier is invalid")
+    if parsed.account_id != region.account_id or parsed.region != region.region:
+        raise invalid_parameter("Task Identifier is invalid")
+    owner, _, task_id = parsed.rest.rpartition("/")
+    if owner and owner != cluster.name:
+        raise invalid_parameter(
+            f"Invalid identifier: Identifier is for cluster {owner}. Your cluster is {cluster.name}"
+        )
+    return task_id
+
+
+def find_task(region: Region, cluster: Cluster, reference: str) -> Task | None:
+    return cluster.tasks.get(task_id_of(region, cluster, reference))

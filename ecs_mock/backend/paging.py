@@ -1,0 +1,48 @@
+"""nextToken pagination shared by the List* operations.
+
+The token is the position after the last returned item, base64-wrapped so callers treat it as
+opaque; a token that does not decode is refused the way ECS refuses a bad one.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import TypeVar
+
+from ..errors import invalid_parameter
+
+T = TypeVar("T")
+
+
+def _decode(token: str | None) -> int:
+    if token is None:
+        return 0
+    try:
+        offset = int(base64.urlsafe_b64decode(token.encode()).decode())
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise invalid_parameter("Invalid nextToken provided.") from None
+    if offset < 0:
+        raise invalid_parameter("Invalid nextToken provided.")
+    return offset
+
+
+def _encode(offset: int) -> str:
+    return base64.urlsafe_b64encode(str(offset).encode()).decode()
+
+
+def page(
+    items: Iterable[T], token: str | None, max_results: int | None, limit: int = 100
+) -> tuple[list[T], str | None]:
+    """One page of `items` and the token for the next, or None at the end."""
+    start = _decode(token)
+    size = limit if max_results is None else max_results
+    if not 1 <= size <= limit:
+        raise invalid_parameter(f"maxResults must be between 1 and {limit}.")
+    iterator: Iterator[T] = iter(items)
+    window = list(islice(iterator, start, start + size + 1))
+    if len(window) > size:
+        return window[:size], _encode(start + size)
+    return window, None

@@ -1,0 +1,90 @@
+"""What a task demands of an instance and why an instance cannot take it (pure)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import ContainerInstance, TaskDefinition
+from .resources import Demand
+
+EXEC_CAPABILITY = "ecs.capability.execute-command"
+
+
+def effective_containers(
+    definition: TaskDefinition, overrides: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Container definitions with the request's cpu/memory/GPU overrides applied first."""
+    by_name = {o["name"]: o for o in overrides.get("containerOverrides", []) if "name" in o}
+    merged = []
+    for container in definition.containers:
+        override = by_name.get(container["name"], {})
+        merged.append(
+            {
+                **container,
+                **{
+                    key: override[key]
+                    for key in ("cpu", "memory", "memoryReservation", "resourceRequirements")
+                    if key in override
+                },
+            }
+        )
+    return merged
+
+
+def demand(
+    definition: TaskDefinition,
+    containers: list[dict[str, Any]],
+    task_cpu: str | None,
+    task_memory: str | None,
+) -> Demand:
+    """Task-level size wins; otherwise container sums (memoryReservation before memory)."""
+    cpu = int(task_cpu) if task_cpu else sum(int(c.get("cpu") or 0) for c in containers)
+    if task_memory:
+        memory = int(task_memory)
+    else:
+        memory = sum(int(c.get("memoryReservation") or c.get("memory") or 0) for c in containers)
+    tcp: set[int] = set()
+    udp: set[int] = set()
+    mode = definition.network_mode
+    if mode in ("bridge", "host"):
+        for container in containers:
+            for mapping in container.get("portMappings", []):
+                port = mapping.get("hostPort") or 0
+                if mode == "host":
+                    port = mapping.get("containerPort") or 0
+                if port:
+                    (udp if mapping.get("protocol") == "udp" else tcp).add(int(port))
+    gpus = sum(
+        int(requirement.get("value") or 0)
+        for container in containers
+        for requirement in container.get("resourceRequirements", [])
+        if requirement.get("type") == "GPU"
+    )
+    return Demand(
+        cpu=cpu,
+        memory=memory,
+        tcp_ports=frozenset(tcp),
+        udp_ports=frozenset(udp),
+        gpus=gpus,
+        eni=1 if mode == "awsvpc" else 0,
+    )
+
+
+def required_attributes(definition: TaskDefinition, execute_command: bool) -> list[str]:
+    names = [a["name"] for a in definition.body.get("requiresAttributes", [])]
+    if execute_command:
+        names.append(EXEC_CAPABILITY)
+    return names
+
+
+def refusal(instance: ContainerInstance, required: list[str], wanted: Demand) -> str | None:
+    """The failure reason for placing on `instance`, in ECS's (inferred) order, or None."""
+    if instance.status == "INACTIVE":
+        return "INACTIVE"
+    if instance.status == "DRAINING":
+        return "DRAINING"
+    if not instance.agent_connected:
+        return "AGENT"
+    if not all(instance.has_attribute(name) for name in required):
+        return "ATTRIBUTE"
+    return instance.resources.shortfall(wanted)

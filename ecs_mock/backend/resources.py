@@ -1,0 +1,164 @@
+"""Container-instance resources: what was registered, what tasks hold, and the wire rendering.
+
+Pure arithmetic, no locking: callers hold the region lock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# The agent reserves these TCP ports on Linux unless told otherwise (amazon-ecs-agent config).
+AGENT_RESERVED_PORTS: tuple[str, ...] = ("22", "2375", "2376", "51678", "51679")
+# A container instance can hold at most 100 reserved ports, defaults included (ECS developer guide).
+MAX_RESERVED_PORTS = 100
+
+
+@dataclass
+class Demand:
+    """What one task asks of an instance."""
+
+    cpu: int = 0
+    memory: int = 0
+    tcp_ports: frozenset[int] = frozenset()
+    udp_ports: frozenset[int] = frozenset()
+    gpus: int = 0
+    eni: int = 0
+
+
+@dataclass
+class Holding:
+    """What one placed task holds, so it can be given back exactly once."""
+
+    cpu: int
+    memory: int
+    tcp_ports: frozenset[str]
+    udp_ports: frozenset[str]
+    gpu_ids: tuple[str, ...]
+    eni: int
+    released: bool = False
+
+
+# Placeholder until a task is placed; releasing it is a no-op.
+EMPTY_HOLDING = Holding(0, 0, frozenset(), frozenset(), (), 0, released=True)
+
+
+@dataclass
+class Resources:
+    """Registered totals and what tasks currently hold on one container instance."""
+
+    cpu: int
+    memory: int
+    tcp_reserved: tuple[str, ...] = AGENT_RESERVED_PORTS
+    udp_reserved: tuple[str, ...] = ()
+    gpu_ids: tuple[str, ...] = ()
+    eni_slots: int = 2
+    extra: list[dict[str, Any]] = field(default_factory=list)
+    cpu_used: int = 0
+    memory_used: int = 0
+    tcp_used: set[str] = field(default_factory=set)
+    udp_used: set[str] = field(default_factory=set)
+    gpus_used: list[str] = field(default_factory=list)
+    eni_used: int = 0
+
+    def shortfall(self, demand: Demand) -> str | None:
+        """The first resource that cannot be met, as ECS names it in `failures[].reason`."""
+        if demand.cpu > self.cpu - self.cpu_used:
+            return "RESOURCE:CPU"
+        if demand.memory > self.memory - self.memory_used:
+            return "RESOURCE:MEMORY"
+        if not self._ports_free(demand.tcp_ports, self.tcp_reserved, self.tcp_used):
+            return "RESOURCE:PORTS"
+        if not self._ports_free(demand.udp_ports, self.udp_reserved, self.udp_used):
+            return "RESOURCE:PORTS_UDP"
+        if demand.gpus > len(self.gpu_ids) - len(self.gpus_used):
+            return "RESOURCE:GPU"
+        if demand.eni > self.eni_slots - self.eni_used:
+            return "RESOURCE:ENI"
+        return None
+
+    def _ports_free(
+        self, wanted: frozenset[int], reserved: tuple[str, ...], used: set[str]
+    ) -> bool:
+        if not wanted:
+            return True
+        names = {str(port) for port in wanted}
+        if names & set(reserved) or names & used:
+            return False
+        held = len(self.tcp_reserved) + len(self.udp_reserved)
+        held += len(self.tcp_used) + len(self.udp_used)
+        return held + len(names) <= MAX_RESERVED_PORTS
+
+    def reserve(self, demand: Demand) -> Holding:
+        free_gpus = [gpu for gpu in self.gpu_ids if gpu not in self.gpus_used]
+        holding = Holding(
+            cpu=demand.cpu,
+            memory=demand.memory,
+            tcp_ports=frozenset(str(port) for port in demand.tcp_ports),
+            udp_ports=frozenset(str(port) for port in demand.udp_ports),
+            gpu_ids=tuple(free_gpus[: demand.gpus]),
+            eni=demand.eni,
+        )
+        self.cpu_used += holding.cpu
+        self.memory_used += holding.memory
+        self.tcp_used |= holding.tcp_ports
+        self.udp_used |= holding.udp_ports
+        self.gpus_used.extend(holding.gpu_ids)
+        self.eni_used += holding.eni
+        return holding
+
+    def release(self, holding: Holding) -> None:
+        if holding.released:
+            return
+        holding.released = True
+        self.cpu_used -= holding.cpu
+        self.memory_used -= holding.memory
+        self.tcp_used -= holding.tcp_ports
+        self.udp_used -= holding.udp_ports
+        for gpu in holding.gpu_ids:
+            self.gpus_used.remove(gpu)
+        self.eni_used -= holding.eni
+
+    def registered(self) -> list[dict[str, Any]]:
+        return self._render(0, 0, set(), set(), [])
+
+    def remaining(self) -> list[dict[str, Any]]:
+        return self._render(
+            self.cpu_used, self.memory_used, self.tcp_used, self.udp_used, self.gpus_used
+        )
+
+    def _render(
+        self, cpu: int, memory: int, tcp: set[str], udp: set[str], gpus: list[str]
+    ) -> list[dict[str, Any]]:
+        rendered = [
+            _integer("CPU", self.cpu - cpu),
+            _integer("MEMORY", self.memory - memory),
+            _string_set("PORTS", [*self.tcp_reserved, *sorted(tcp, key=int)]),
+            _string_set("PORTS_UDP", [*self.udp_reserved, *sorted(udp, key=int)]),
+        ]
+        if self.gpu_ids:
+            rendered.append(_string_set("GPU", [gpu for gpu in self.gpu_ids if gpu not in gpus]))
+        rendered.extend(dict(item) for item in self.extra)
+        return rendered
+
+
+def _integer(name: str, value: int) -> dict[str, Any]:
+    # Real responses carry every numeric field, zeros included (CLI examples).
+    return {
+        "name": name,
+        "type": "INTEGER",
+        "doubleValue": 0.0,
+        "longValue": 0,
+        "integerValue": value,
+    }
+
+
+def _string_set(name: str, values: list[str]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "type": "STRINGSET",
+        "doubleValue": 0.0,
+        "longValue": 0,
+        "integerValue": 0,
+        "stringSetValue": values,
+    }

@@ -1,0 +1,94 @@
+"""Tag rules shared by every operation that takes tags, and the tagging operations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..arns import parse_arn
+from ..errors import EcsError, client_error, invalid_parameter
+from .lookup import find_cluster
+from .models import Tags
+from .state import Region
+
+MAX_TAGS = 50
+
+
+def check_tags(tags: list[dict[str, Any]], allow_empty: bool = True) -> Tags:
+    """Length and pattern limits are checked by the request schema; these are the semantic ones."""
+    if not tags and not allow_empty:
+        raise client_error("Tags can not be empty.")
+    seen: set[str] = set()
+    for tag in tags:
+        key = str(tag.get("key", ""))
+        if key.lower().startswith("aws:"):
+            raise invalid_parameter("Tag key must not start with aws:")
+        # Mock decision: ECS documents that keys are unique but not the message for a repeat.
+        if key in seen:
+            raise invalid_parameter(f"Duplicate tag key: {key}. Tag keys must be unique.")
+        seen.add(key)
+    return [{"key": str(t.get("key", "")), "value": str(t.get("value", ""))} for t in tags]
+
+
+def merge_tags(existing: Tags, new: Tags) -> Tags:
+    """Same key overwrites (TagResource)."""
+    merged = {tag["key"]: tag["value"] for tag in existing}
+    merged.update({tag["key"]: tag["value"] for tag in new})
+    if len([key for key in merged if not key.lower().startswith("aws:")]) > MAX_TAGS:
+        raise invalid_parameter("Tag limit exceeded. A resource can have at most 50 tags.")
+    return [{"key": key, "value": value} for key, value in merged.items()]
+
+
+def _resource_tags(region: Region, arn: str) -> tuple[Tags, Any, str]:
+    """The tag list of the resource an ARN names, its owner object and the attribute holding it."""
+    parsed = parse_arn(arn)
+    if parsed is None or parsed.account_id != region.account_id or parsed.region != region.region:
+        raise invalid_parameter("The ARN provided is invalid.")
+    missing = EcsError("ResourceNotFoundException", "The specified resource could not be found.")
+    if parsed.kind == "cluster":
+        cluster = region.clusters.get(parsed.rest)
+        if cluster is None or cluster.status != "ACTIVE":
+            raise missing
+        return cluster.tags, cluster, "tags"
+    if parsed.kind == "task-definition":
+        family, _, revision = parsed.rest.partition(":")
+        revisions = region.families.get(family, [])
+        if not revision.isdigit() or not 1 <= int(revision) <= len(revisions):
+            raise missing
+        definition = revisions[int(revision) - 1]
+        return definition.tags, definition, "tags"
+    cluster_part, _, object_id = parsed.rest.rpartition("/")
+    if parsed.kind in ("container-instance", "task") and cluster_part:
+        cluster = find_cluster(region, cluster_part)
+        if parsed.kind == "container-instance":
+            instance = cluster.instances.get(object_id)
+            if instance is None:
+                raise missing
+            return instance.tags, instance, "tags"
+        task = cluster.tasks.get(object_id)
+        if task is None:
+            raise missing
+        if task.last_status == "STOPPED":
+            raise invalid_parameter(
+                "The specified task is stopped. Specify a running task and try again."
+            )
+        return task.tags, task, "tags"
+    raise invalid_parameter("The ARN provided is invalid.")
+
+
+def tag_resource(region: Region, params: dict[str, Any]) -> dict[str, Any]:
+    _, owner, attribute = _resource_tags(region, params["resourceArn"])
+    new = check_tags(params.get("tags", []))
+    setattr(owner, attribute, merge_tags(getattr(owner, attribute), new))
+    return {}
+
+
+def untag_resource(region: Region, params: dict[str, Any]) -> dict[str, Any]:
+    tags, owner, attribute = _resource_tags(region, params["resourceArn"])
+    drop = set(params.get("tagKeys", []))
+    setattr(owner, attribute, [tag for tag in tags if tag["key"] not in drop])
+    return {}
+
+
+def list_tags_for_resource(region: Region, params: dict[str, Any]) -> dict[str, Any]:
+    tags, _, _ = _resource_tags(region, params["resourceArn"])
+    return {"tags": list(tags)}

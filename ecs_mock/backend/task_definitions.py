@@ -1,0 +1,224 @@
+"""RegisterTaskDefinition, DeregisterTaskDefinition, DescribeTaskDefinition, List*."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .. import clock
+from ..errors import client_error, invalid_parameter
+from .lookup import NAME_PATTERN, find_task_definition, split_task_definition
+from .models import TaskDefinition
+from .paging import page
+from .state import Region
+from .tags import check_tags
+
+_VCPU = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*vcpu\s*$", re.IGNORECASE)
+_GB = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*gb\s*$", re.IGNORECASE)
+_UNITS = re.compile(r"^\s*\d+\s*$")
+_CONTAINER_DEFAULTS: dict[str, Any] = {
+    "portMappings": [],
+    "essential": True,
+    "environment": [],
+    "mountPoints": [],
+    "volumesFrom": [],
+    "cpu": 0,
+}
+
+
+def task_size(value: str | None, what: str) -> str | None:
+    """Task-level cpu/memory as ECS stores them: plain units ('1 vCPU' -> '1024')."""
+    if value is None:
+        return None
+    unit = _VCPU if what == "cpu" else _GB
+    scaled = unit.match(value)
+    if scaled:
+        return str(int(float(scaled.group(1)) * 1024))
+    if _UNITS.match(value) and int(value) > 0:
+        return str(int(value))
+    raise invalid_parameter(f"Invalid '{what}' setting for task.")
+
+
+def _container(
+    definition: dict[str, Any], network_mode: str, task_memory: str | None
+) -> dict[str, Any]:
+    container = {**_CONTAINER_DEFAULTS, **definition}
+    name = container.get("name")
+    if not name:
+        raise client_error("Container.name should not be null or empty.")
+    if not container.get("image"):
+        raise client_error("Container.image should not be null or empty.")
+    memory, reservation = container.get("memory"), container.get("memoryReservation")
+    if task_memory is None and memory is None and reservation is None:
+        raise client_error(
+            f"Invalid setting for container '{name}'. "
+            "At least one of 'memory' or 'memoryReservation' must be specified."
+        )
+    if memory is not None and reservation is not None and memory < reservation:
+        raise client_error(
+            f"Invalid setting for container '{name}'. "
+            "'memory' must be greater than or equal to 'memoryReservation'."
+        )
+    container["portMappings"] = [_port(m, network_mode) for m in container["portMappings"]]
+    return container
+
+
+def _port(mapping: dict[str, Any], network_mode: str) -> dict[str, Any]:
+    port = {"protocol": "tcp", **mapping}
+    container_port = port.get("containerPort")
+    if network_mode in ("awsvpc", "host"):
+        if "hostPort" in port and port["hostPort"] != container_port:
+            raise client_error(
+                f"When networkMode={network_mode}, the host ports and container ports "
+                "in port mappings must match."
+            )
+        if container_port is not None:
+            port["hostPort"] = container_port
+    elif network_mode == "bridge" and "hostPort" not in port and container_port is not None:
+        port["hostPort"] = 0
+    return port
+
+
+def _requires_attributes(body: dict[str, Any]) -> list[dict[str, str]]:
+    """The capability attributes ECS derives from a task definition (a representative subset)."""
+    needs = []
+    if body.get("networkMode") == "awsvpc":
+        needs.append("ecs.capability.task-eni")
+    if body.get("taskRoleArn"):
+        needs.append("com.amazonaws.ecs.capability.task-iam-role")
+    if any(v.get("configuredAtLaunch") for v in body.get("volumes", [])):
+        needs.append("ecs.capability.ebs-task-attach")
+    return [{"name": name} for name in needs]
+
+
+def _compatibilities(body: dict[str, Any], requires: list[str]) -> list[str]:
+    network_mode = body.get("networkMode", "bridge")
+    fargate_ready = network_mode == "awsvpc" and body.get("cpu") and body.get("memory")
+    if "FARGATE" in requires and network_mode != "awsvpc":
+        raise client_error("Fargate only supports network mode 'awsvpc'.")
+    if "FARGATE" in requires and not fargate_ready:
+        raise client_error("Fargate requires task definition to have a task-level cpu and memory.")
+    if requires == ["EXTERNAL"]:
+        return ["EXTERNAL"]
+    return ["EC2", "FARGATE"] if fargate_ready else ["EC2"]
+
+
+def _check_volumes(volumes: list[dict[str, Any]]) -> None:
+    if sum(1 for v in volumes if v.get("configuredAtLaunch")) > 1:
+        raise client_error(
+            "Each task definition revision may only have one volume configured at launch."
+        )
+
+
+def register_task_definition(region: Region, params: dict[str, Any]) -> dict[str, Any]:
+    family = params.get("family", "")
+    if not family.strip():
+        raise client_error("Family can not be blank.")
+    if not NAME_PATTERN.match(family):
+        raise client_error("Family contains invalid characters.")
+    definitions = params.get("containerDefinitions") or []
+    if not definitions:
+        raise client_error("Container list cannot be empty.")
+    tags = check_tags(params["tags"], allow_empty=False) if "tags" in params else []
+    network_mode = params.get("networkMode", "bridge")
+    cpu = task_size(params.get("cpu"), "cpu")
+    memory = task_size(params.get("memory"), "memory")
+    containers = [_container(d, network_mode, memory) for d in definitions]
+    names = [c["name"] for c in containers]
+    if len(set(names)) != len(names):
+        raise client_error("Container names must be unique within a task definition.")
+    if not any(c["essential"] for c in containers):
+        raise client_error(
+            "Invalid setting for containers. At least one container must be essential."
+        )
+    volumes = list(params.get("volumes", []))
+    _check_volumes(volumes)
+    revisions = region.families.setdefault(family, [])
+    revision = len(revisions) + 1
+    arn = region.arns.task_definition(family, revision)
+    body: dict[str, Any] = {
+        key: value
+        for key, value in params.items()
+        if key not in ("tags", "containerDefinitions", "cpu", "memory")
+    }
+    requires = list(params.get("requiresCompatibilities", []))
+    body.update(
+        taskDefinitionArn=arn,
+        family=family,
+        revision=revision,
+        containerDefinitions=containers,
+        volumes=volumes,
+        networkMode=network_mode,
+        status="ACTIVE",
+        placementConstraints=list(params.get("placementConstraints", [])),
+        registeredAt=clock.now(),
+    )
+    body["requiresAttributes"] = _requires_attributes(body)
+    body["compatibilities"] = _compatibilities({**body, "cpu": cpu, "memory": memory}, requires)
+    if cpu is not None:
+        body["cpu"] = cpu
+    if memory is not None:
+        body["memory"] = memory
+    definition = TaskDefinition(family=family, revision=revision, arn=arn, body=body, tags=tags)
+    revisions.append(definition)
+    return {"taskDefinition": definition.to_wire(), "tags": list(tags)}
+
+
+def deregister_task_definition(region: Region, params: dict[str, Any]) -> dict[str, Any]:
+    _, revision = split_task_definition(region, params["taskDefinition"])
+    if revision is None:
+        raise client_error("Revision is missing.")
+    definition = find_task_definition(
+        region,
+        params["taskDefinition"],
+        client_error("The specified task definition does not exist."),
+    )
+    if definition.status == "ACTIVE":
+        definition.body["status"] = "INACTIVE"
+        definition.body["deregisteredAt"] = clock.now()
+    return {"taskDefinition": definition.to_wire()}
+
+
+def describe_task_definition(region: Region, params: dict[str, Any]) -> dict[str, Any]:
+    definition = find_task_definition(
+        region, params["taskDefinition"], client_error("Unable to describe task definition.")
+    )
+    result: dict[str, Any] = {"taskDefinition": definition.to_wire()}
+    if "TAGS" in params.get("include", []):
+        result["tags"] = list(definition.tags)
+    return result
+
+
+def list_task_definitions(region: Region, params: dict[str, Any]) -> dict[str, Any]:
+    status = params.get("status", "ACTIVE")
+    wanted_family = params.get("familyPrefix")
+    arns = [
+        d.arn
+        for family, revisions in sorted(region.families.items())
+        if wanted_family is None or family == wanted_family
+        for d in revisions
+        if d.status == status
+    ]
+    if params.get("sort") == "DESC":
+        arns.reverse()
+    items, token = page(arns, params.get("nextToken"), params.get("maxResults"))
+    result: dict[str, Any] = {"taskDefinitionArns": items}
+    if token:
+        result["nextToken"] = token
+    return result
+
+
+def list_task_definition_families(region: Region, params: dict[str, Any]) -> dict[str, Any]:
+    prefix = params.get("familyPrefix", "")
+    status = params.get("status", "ACTIVE")
+    families = [
+        family
+        for family, revisions in sorted(region.families.items())
+        if family.startswith(prefix)
+        and (status == "ALL" or any(d.status == status for d in revisions))
+    ]
+    items, token = page(families, params.get("nextToken"), params.get("maxResults"))
+    result: dict[str, Any] = {"families": items}
+    if token:
+        result["nextToken"] = token
+    return result

@@ -1,0 +1,59 @@
+"""What tests use to steer and inspect the mock: the call log and injected errors."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import EcsError
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the mock received, as decoded (even when it was then refused)."""
+
+    operation: str
+    params: dict[str, Any]
+    region: str
+    account_id: str
+
+
+@dataclass
+class _Injection:
+    error: EcsError
+    remaining: int
+
+
+@dataclass
+class Controls:
+    calls: list[Call] = field(default_factory=list)
+    _injections: dict[str, list[_Injection]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, call: Call) -> None:
+        with self._lock:
+            self.calls.append(call)
+
+    def inject(self, operation: str, error: EcsError, count: int) -> None:
+        if count < 1:
+            raise ValueError("count must be at least 1")
+        with self._lock:
+            self._injections.setdefault(operation, []).append(_Injection(error, count))
+
+    def take_injected(self, operation: str) -> EcsError | None:
+        """The error to answer this attempt with, counting it down."""
+        with self._lock:
+            queue = self._injections.get(operation)
+            if not queue:
+                return None
+            head = queue[0]
+            head.remaining -= 1
+            if head.remaining == 0:
+                queue.pop(0)
+            return head.error
+
+    def clear(self) -> None:
+        with self._lock:
+            self.calls.clear()
+            self._injections.clear()

@@ -1,0 +1,105 @@
+"""One request path for both doors: decode, check, run on the backend, check, encode."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+
+from . import _schema, clock
+from .backend import Backend, lifecycle
+from .backend.operations import OPERATIONS
+from .controls import Call, Controls
+from .errors import EcsError, server_error
+from .protocol import Reply, error_reply, operation_of, parse_body, reply
+
+logger = logging.getLogger("ecs_mock")
+DEFAULT_ACCOUNT_ID = "123456789012"
+DEFAULT_REGION = "us-east-1"
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        backend: Backend,
+        account_id: str = DEFAULT_ACCOUNT_ID,
+        access_keys: Mapping[str, str] | None = None,
+        controls: Controls | None = None,
+        raise_schema_errors: bool = True,
+    ) -> None:
+        self.backend = backend
+        self.account_id = account_id
+        self.access_keys = dict(access_keys or {})
+        self.controls = controls or Controls()
+        self.raise_schema_errors = raise_schema_errors
+
+    def account_for(self, access_key: str | None) -> str:
+        if access_key is None:
+            return self.account_id
+        return self.access_keys.get(access_key, self.account_id)
+
+    def handle(
+        self,
+        target: str | None,
+        body: bytes | str | None,
+        region: str | None,
+        access_key: str | None,
+    ) -> Reply:
+        request_id = str(uuid.uuid4())
+        try:
+            return self._handle(target, body, region or DEFAULT_REGION, access_key, request_id)
+        except EcsError as error:
+            return error_reply(error, request_id)
+
+    def _handle(
+        self,
+        target: str | None,
+        body: bytes | str | None,
+        region: str,
+        access_key: str | None,
+        request_id: str,
+    ) -> Reply:
+        operation = operation_of(target)
+        params = parse_body(body)
+        account_id = self.account_for(access_key)
+        self.controls.record(Call(operation, params, region, account_id))
+        injected = self.controls.take_injected(operation)
+        if injected is not None:
+            raise injected
+        handler = OPERATIONS.get(operation)
+        if handler is None:
+            raise unsupported(operation)
+        violation = _schema.request_violation(operation, params)
+        if violation is not None:
+            raise EcsError("InvalidParameterException", violation)
+        with self.backend.lock:
+            state = self.backend.region(account_id, region)
+            lifecycle.tick(state, clock.now())
+            try:
+                result = handler(state, params)
+            except EcsError:
+                raise
+            except Exception as bug:
+                logger.exception("ecs_mock failed on %s", operation)
+                raise server_error(f"ecs_mock internal error in {operation}: {bug!r}") from bug
+        try:
+            _schema.check_response(operation, result)
+        except _schema.ResponseSchemaError as bug:
+            if self.raise_schema_errors:
+                raise
+            raise server_error(str(bug)) from bug
+        return reply(200, result, request_id)
+
+
+def unsupported(operation: str) -> EcsError:
+    supported = ", ".join(sorted(OPERATIONS))
+    known = _schema.known_operations()
+    what = (
+        "an ECS operation ecs_mock does not implement"
+        if operation in known
+        else "not an ECS operation"
+    )
+    return EcsError(
+        "UnsupportedFeatureException",
+        f"{operation} is {what}. Supported operations: {supported}.",
+    )

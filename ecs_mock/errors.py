@@ -1,0 +1,31 @@
+"""Modeled ECS errors: raised by the backend, sent as `{"__type","message"}`."""
+
+from __future__ import annotations
+
+
+class EcsError(Exception):
+    """An error ECS itself would return; `code` becomes `__type` on the wire."""
+
+    status = 400
+
+    def __init__(self, code: str, message: str, status: int = 400) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+def client_error(message: str) -> EcsError:
+    return EcsError("ClientException", message)
+
+
+def invalid_parameter(message: str) -> EcsError:
+    return EcsError("InvalidParameterException", message)
+
+
+def cluster_not_found() -> EcsError:
+    return EcsError("ClusterNotFoundException", "Cluster not found.")
+
+
+def server_error(message: str = "Service Unavailable. Please try again later.") -> EcsError:
+    return EcsError("ServerException", message, status=500)

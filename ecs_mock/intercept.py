@@ -1,0 +1,180 @@
+"""The botocore door: answer `before-send.ecs.*` in every emitter, old clients included.
+
+botocore copies its handler list into each client when the client is made, so a handler
+registered later never reaches clients made earlier (moto's import-order trap). Instead, while a
+mock is active, `HierarchicalEmitter.emit` itself is wrapped at class level: every client's
+emitter, whenever it was made, routes ECS `before-send` to us. Only ECS events are touched;
+every other service's request goes on to whatever handlers the client has (moto included).
+ECS requests are answered here alone, so a moto `mock_aws` beside us never sees them.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any, cast
+from urllib.parse import urlsplit
+
+from botocore.awsrequest import AWSResponse, HTTPHeaders
+from botocore.credentials import Credentials
+from botocore.endpoint import Endpoint
+from botocore.hooks import HierarchicalEmitter
+
+from .protocol import Reply, region_of_host, signer_of
+
+BEFORE_SEND = "before-send.ecs."
+BEFORE_SIGN = "before-sign.ecs."
+FAKE_CREDENTIALS = Credentials("AKIAECSMOCKTESTING00", "ecs-mock-testing-secret")
+_REAL_HOSTS = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws", ".c2s.ic.gov", ".sc2s.sgov.gov")
+
+Answer = Callable[[str | None, bytes | None, str | None, str | None], Reply]
+
+
+class RealEcsCallBlocked(RuntimeError):
+    """An ECS request was about to leave for real AWS while ecs_mock was active."""
+
+
+class _RawBody:
+    """The `raw` botocore reads a response body from."""
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, **_: Any) -> Any:
+        yield self._body
+
+    def read(self, *_: Any) -> bytes:
+        return self._body
+
+
+class _AsyncResponse(AWSResponse):
+    """aiobotocore awaits `content`; everything else is botocore's."""
+
+    @property
+    def content(self) -> Any:
+        async def _content() -> bytes:
+            body: bytes = self.raw.read()
+            return body
+
+        return _content()
+
+
+def _answer_handler(**_: Any) -> None:
+    """Stands in the (handler, response) pairs botocore expects from emit."""
+
+
+class Interceptor:
+    """Installs and removes the class-level wrappers; one answerer at a time."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._answer: Answer | None = None
+        self._originals: dict[tuple[type, str], Any] = {}
+
+    @property
+    def active(self) -> bool:
+        return self._answer is not None
+
+    def install(self, answer: Answer) -> None:
+        with self._lock:
+            self._answer = answer
+            if self._originals:
+                return
+            self._wrap(HierarchicalEmitter, "emit", self._wrapped_emit)
+            self._wrap(Endpoint, "_send", self._guarded_send)
+            aio = _aio_endpoint()
+            if aio is not None:
+                self._wrap(aio, "_send", self._guarded_send)
+
+    def uninstall(self) -> None:
+        with self._lock:
+            self._answer = None
+            for (owner, name), original in self._originals.items():
+                setattr(owner, name, original)
+            self._originals.clear()
+
+    def _wrap(self, owner: type, name: str, factory: Callable[[Any], Any]) -> None:
+        original = owner.__dict__[name]
+        self._originals[(owner, name)] = original
+        setattr(owner, name, factory(original))
+
+    def _wrapped_emit(self, original: Any) -> Any:
+        interceptor = self
+
+        def emit(emitter: Any, event_name: str, **kwargs: Any) -> Any:
+            answer = interceptor._answer
+            if answer is not None and event_name.startswith(BEFORE_SEND):
+                is_async = inspect.iscoroutinefunction(type(emitter)._emit)
+                response = _respond(answer, kwargs["request"], is_async)
+                if is_async:
+                    return _resolved([(_answer_handler, response)])
+                return [(_answer_handler, response)]
+            if answer is not None and event_name.startswith(BEFORE_SIGN):
+                _lend_credentials(kwargs)
+            return original(emitter, event_name, **kwargs)
+
+        return emit
+
+    def _guarded_send(self, original: Any) -> Any:
+        interceptor = self
+
+        def _send(endpoint: Any, request: Any) -> Any:
+            if interceptor._answer is not None and _is_real_ecs(request):
+                raise RealEcsCallBlocked(
+                    f"ecs_mock is active but an ECS request was about to go to {request.url}; "
+                    "it was stopped so no test can reach real AWS."
+                )
+            return original(endpoint, request)
+
+        return _send
+
+
+async def _resolved(value: Any) -> Any:
+    return value
+
+
+def _respond(answer: Answer, request: Any, is_async: bool) -> AWSResponse:
+    headers = request.headers
+    access_key, region = signer_of(_header(headers, "Authorization"))
+    if region is None:
+        region = region_of_host(urlsplit(request.url).hostname or "")
+    body = request.body
+    if hasattr(body, "read"):
+        body = body.read()
+    result = answer(_header(headers, "X-Amz-Target"), body, region, access_key)
+    kind = _AsyncResponse if is_async else AWSResponse
+    return kind(request.url, result.status, cast(HTTPHeaders, result.headers), _RawBody(result.body))
+
+
+def _header(headers: Any, name: str) -> str | None:
+    value = headers.get(name)
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    return value  # type: ignore[no-any-return]
+
+
+def _lend_credentials(kwargs: dict[str, Any]) -> None:
+    """A client made with no credentials would fail to sign before `before-send`; lend fake ones
+    for this one request (the client itself is left as it was)."""
+    signer = kwargs.get("request_signer")
+    request = kwargs.get("request")
+    if signer is None or request is None or getattr(signer, "_credentials", None) is not None:
+        return
+    request.context.setdefault("signing", {})["request_credentials"] = FAKE_CREDENTIALS
+
+
+def _is_real_ecs(request: Any) -> bool:
+    target = _header(request.headers, "X-Amz-Target") or ""
+    host = urlsplit(request.url).hostname or ""
+    is_ecs = target.startswith("AmazonEC2ContainerService") or host.startswith("ecs.")
+    return is_ecs and host.endswith(_REAL_HOSTS)
+
+
+def _aio_endpoint() -> type | None:
+    module = sys.modules.get("aiobotocore.endpoint")
+    return getattr(module, "AioEndpoint", None) if module else None
+
+
+INTERCEPTOR = Interceptor()

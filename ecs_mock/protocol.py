@@ -1,0 +1,73 @@
+"""awsJson 1.1 as ECS speaks it: X-Amz-Target + JSON body in; 200/400/500 + JSON out."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import EcsError
+
+TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113."
+CONTENT_TYPE = "application/x-amz-json-1.1"
+_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([a-z0-9-]+)/")
+_HOST_REGION = re.compile(r"ecs(?:-fips)?\.([a-z0-9-]+)\.(?:amazonaws\.com|api\.aws)")
+
+
+@dataclass
+class Reply:
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def reply(status: int, payload: dict[str, Any], request_id: str | None = None) -> Reply:
+    body = json.dumps(payload, separators=(",", ":")).encode()
+    headers = {
+        "x-amzn-RequestId": request_id or str(uuid.uuid4()),
+        "Content-Type": CONTENT_TYPE,
+        "Content-Length": str(len(body)),
+    }
+    return Reply(status, body, headers)
+
+
+def error_reply(error: EcsError, request_id: str | None = None) -> Reply:
+    return reply(error.status, {"__type": error.code, "message": error.message}, request_id)
+
+
+def operation_of(target: str | None) -> str:
+    if not target or not target.startswith(TARGET_PREFIX):
+        raise EcsError(
+            "UnknownOperationException",
+            f"X-Amz-Target must be {TARGET_PREFIX}<Operation>, got {target!r}.",
+        )
+    return target[len(TARGET_PREFIX) :]
+
+
+def parse_body(body: bytes | str | None) -> dict[str, Any]:
+    if not body:
+        return {}
+    try:
+        params = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise EcsError("SerializationException", "The request body is not valid JSON.") from None
+    if not isinstance(params, dict):
+        raise EcsError("SerializationException", "The request body must be a JSON object.")
+    return params
+
+
+def signer_of(authorization: str | None) -> tuple[str | None, str | None]:
+    """(access key, region) from a SigV4 Authorization header."""
+    if not authorization:
+        return None, None
+    match = _CREDENTIAL.search(authorization)
+    if match is None:
+        return None, None
+    return match.group(1), match.group(2)
+
+
+def region_of_host(host: str) -> str | None:
+    match = _HOST_REGION.search(host)
+    return match.group(1) if match else None

@@ -1,0 +1,208 @@
+"""Setup shortcuts and test controls, mixed into the mock object the fixture yields."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from . import clock
+from .backend import lifecycle
+from .backend.lookup import find_cluster, find_task, instance_id_of
+from .backend.models import Task
+from .backend.state import Region
+from .errors import EcsError
+from .protocol import TARGET_PREFIX
+
+if TYPE_CHECKING:
+    from .controls import Call
+    from .dispatch import Dispatcher
+
+_DEFAULT_CONTAINER = {
+    "name": "app",
+    "image": "public.ecr.aws/docker/library/busybox:latest",
+    "cpu": 128,
+    "memory": 128,
+}
+
+
+class TestControls:
+    """Everything a test needs beyond boto3 itself. Every shortcut goes through the same
+    validation as the API (they are API calls), except where the API has no way in
+    (agent connectivity, ENI slots, forcing lifecycle steps)."""
+
+    __test__ = False  # not a pytest test class
+    account_id: str
+    region: str
+
+    @property
+    def dispatcher(self) -> Dispatcher:  # provided by the mock
+        raise NotImplementedError
+
+    # -- calling the API without a client ---------------------------------------------------
+
+    def call(self, operation: str, region: str | None = None, **params: Any) -> dict[str, Any]:
+        """Run one ECS operation in this mock's account and region; raise EcsError on error."""
+        dispatcher = self.dispatcher
+        reply = dispatcher.handle(
+            TARGET_PREFIX + operation, json.dumps(params), region or self.region, None
+        )
+        body: dict[str, Any] = json.loads(reply.body)
+        if reply.status != 200:
+            raise EcsError(body["__type"], body["message"], reply.status)
+        return body
+
+    @property
+    def calls(self) -> list[Call]:
+        """Every request received, in order, including refused ones."""
+        return list(self.dispatcher.controls.calls)
+
+    def calls_to(self, operation: str) -> list[Call]:
+        return [call for call in self.calls if call.operation == operation]
+
+    def inject_error(
+        self,
+        operation: str,
+        code: str = "ServerException",
+        message: str | None = None,
+        count: int = 1,
+    ) -> None:
+        """Answer the next `count` attempts of `operation` with this error. botocore retries
+        ServerException and ThrottlingException (5 attempts by default): set
+        AWS_MAX_ATTEMPTS=1 or count attempts when you assert."""
+        status = 500 if code == "ServerException" else 400
+        text = message or ("Rate exceeded" if code == "ThrottlingException" else f"Injected {code}")
+        self.dispatcher.controls.inject(operation, EcsError(code, text, status), count)
+
+    # -- setup shortcuts --------------------------------------------------------------------
+
+    def create_cluster(self, name: str = "default", **params: Any) -> str:
+        return str(self.call("CreateCluster", clusterName=name, **params)["cluster"]["clusterArn"])
+
+    def register_task_definition(
+        self, family: str = "app", containers: list[dict[str, Any]] | None = None, **params: Any
+    ) -> str:
+        result = self.call(
+            "RegisterTaskDefinition",
+            family=family,
+            containerDefinitions=containers or [dict(_DEFAULT_CONTAINER)],
+            **params,
+        )
+        return str(result["taskDefinition"]["taskDefinitionArn"])
+
+    def add_container_instance(
+        self,
+        cluster: str = "default",
+        *,
+        cpu: int | None = None,
+        memory: int | None = None,
+        ports: list[int] | None = None,
+        udp_ports: list[int] | None = None,
+        gpus: int = 0,
+        eni_slots: int | None = None,
+        instance_type: str = "m5.large",
+        availability_zone: str | None = None,
+        attributes: list[dict[str, str]] | None = None,
+    ) -> str:
+        """Register a container instance in one line (the cluster is created if missing);
+        returns its ARN. Unset resources follow the instance type, as the agent's would."""
+        if cluster not in self.backend_region().clusters:
+            self.create_cluster(cluster)
+        document = {
+            "instanceId": "i-" + self.backend_region().ids.hex(17),
+            "instanceType": instance_type,
+            "availabilityZone": availability_zone or f"{self.region}a",
+            "region": self.region,
+        }
+        resources = []
+        if cpu is not None:
+            resources.append({"name": "CPU", "type": "INTEGER", "integerValue": cpu})
+        if memory is not None:
+            resources.append({"name": "MEMORY", "type": "INTEGER", "integerValue": memory})
+        if ports is not None:
+            resources.append(
+                {"name": "PORTS", "type": "STRINGSET", "stringSetValue": [str(p) for p in ports]}
+            )
+        if udp_ports is not None:
+            resources.append(
+                {
+                    "name": "PORTS_UDP",
+                    "type": "STRINGSET",
+                    "stringSetValue": [str(p) for p in udp_ports],
+                }
+            )
+        params: dict[str, Any] = {
+            "cluster": cluster,
+            "instanceIdentityDocument": json.dumps(document),
+            "totalResources": resources,
+            "platformDevices": [{"id": f"gpu-{n}", "type": "GPU"} for n in range(gpus)],
+        }
+        if attributes is not None:
+            params["attributes"] = attributes
+        arn = str(
+            self.call("RegisterContainerInstance", **params)["containerInstance"][
+                "containerInstanceArn"
+            ]
+        )
+        if eni_slots is not None:
+            with self.dispatcher.backend.lock:
+                self._instance(cluster, arn).resources.eni_slots = eni_slots
+        return arn
+
+    # -- steering what the API cannot -------------------------------------------------------
+
+    def backend_region(self, region: str | None = None) -> Region:
+        return self.dispatcher.backend.region(self.account_id, region or self.region)
+
+    def set_agent_connected(self, instance: str, connected: bool, cluster: str = "default") -> None:
+        """Disconnect (or reconnect) an instance's agent: StartTask then fails with AGENT."""
+        with self.dispatcher.backend.lock:
+            self._instance(cluster, instance).agent_connected = connected
+
+    def advance(
+        self, state: str = "RUNNING", task: str | None = None, cluster: str = "default"
+    ) -> None:
+        """Move one task (or every task of the cluster) through each step up to `state` now."""
+        if state not in lifecycle.ORDER:
+            raise ValueError(f"state must be one of {', '.join(lifecycle.ORDER)}")
+        with self.dispatcher.backend.lock:
+            region = self.backend_region()
+            now = clock.now()
+            lifecycle.tick(region, now)
+            for target in self._tasks(cluster, task):
+                lifecycle.advance(region, target, state, now)
+
+    def exit_container(
+        self,
+        task: str,
+        container: str,
+        exit_code: int,
+        reason: str | None = None,
+        cluster: str = "default",
+    ) -> None:
+        """Make one container exit; an essential one stops the task (EssentialContainerExited)."""
+        with self.dispatcher.backend.lock:
+            region = self.backend_region()
+            now = clock.now()
+            lifecycle.tick(region, now)
+            (target,) = self._tasks(cluster, task)
+            if container not in {c.name for c in target.containers}:
+                raise ValueError(f"task has no container named {container!r}")
+            lifecycle.exit_container(region, target, container, exit_code, reason, now)
+
+    def _instance(self, cluster: str, reference: str) -> Any:
+        region = self.backend_region()
+        found = find_cluster(region, cluster)
+        instance = found.instances.get(instance_id_of(region, found, reference))
+        if instance is None:
+            raise ValueError(f"no container instance {reference!r} in cluster {cluster!r}")
+        return instance
+
+    def _tasks(self, cluster: str, reference: str | None) -> list[Task]:
+        region = self.backend_region()
+        found = find_cluster(region, cluster)
+        if reference is None:
+            return list(found.tasks.values())
+        task = find_task(region, found, reference)
+        if task is None:
+            raise ValueError(f"no task {reference!r} in cluster {cluster!r}")
+        return [task]

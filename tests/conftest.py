@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from ecs_mock import EcsMock
+
+pytest_plugins = ["pytester"]
+
+
+@pytest.fixture
+def ecs(ecs_mock: EcsMock) -> Any:
+    """A boto3 ECS client inside the active mock."""
+    return boto3.client("ecs", region_name="us-east-1")
+
+
+@pytest.fixture
+def cluster(ecs_mock: EcsMock) -> Iterator[str]:
+    ecs_mock.create_cluster("default")
+    yield "default"

@@ -1,0 +1,242 @@
+"""The core: activation forms, interception, protocol, ARNs, schema checks."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+import unittest
+from typing import Any
+
+import boto3
+import botocore.session
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+import ecs_mock._schema as schema
+from ecs_mock import EcsMock, RealEcsCallBlocked, ResponseSchemaError, mock_ecs
+from ecs_mock.arns import partition_for
+from ecs_mock.intercept import INTERCEPTOR
+
+TASK_ARN = re.compile(r"^arn:aws:ecs:us-east-1:123456789012:task/default/[0-9a-f]{32}$")
+
+
+def _client(**kwargs: Any) -> Any:
+    return boto3.client("ecs", region_name="us-east-1", **kwargs)
+
+
+def test_client_made_before_the_mock_started_is_intercepted() -> None:
+    early = _client()
+    with mock_ecs():
+        arn = early.create_cluster(clusterName="early")["cluster"]["clusterArn"]
+    assert arn == "arn:aws:ecs:us-east-1:123456789012:cluster/early"
+
+
+def test_client_made_before_ecs_mock_was_imported_is_intercepted(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import boto3
+        client = boto3.client("ecs", region_name="eu-west-1")
+        from ecs_mock import mock_ecs
+
+        def test_it():
+            with mock_ecs():
+                assert client.list_clusters()["clusterArns"] == []
+        """
+    )
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_decorator_forms_and_state_reset() -> None:
+    @mock_ecs
+    def bare() -> list[str]:
+        _client().create_cluster(clusterName="a")
+        return list(_client().list_clusters()["clusterArns"])
+
+    @mock_ecs(account_id="111122223333")
+    def configured() -> str:
+        return str(_client().create_cluster(clusterName="b")["cluster"]["clusterArn"])
+
+    assert bare() == ["arn:aws:ecs:us-east-1:123456789012:cluster/a"]
+    assert bare() == ["arn:aws:ecs:us-east-1:123456789012:cluster/a"]  # fresh state each call
+    assert configured().startswith("arn:aws:ecs:us-east-1:111122223333:")
+    assert not INTERCEPTOR.active
+
+
+def test_async_function_decorator() -> None:
+    @mock_ecs
+    async def run() -> int:
+        await asyncio.sleep(0)
+        return len(_client().list_clusters()["clusterArns"])
+
+    assert asyncio.run(run()) == 0
+
+
+@mock_ecs
+class DecoratedTestCase(unittest.TestCase):
+    def setUp(self) -> None:
+        self.client = _client()
+        self.client.create_cluster(clusterName="from-setup")
+
+    def test_setup_and_test_share_one_mock(self) -> None:
+        arns = self.client.list_clusters()["clusterArns"]
+        self.assertEqual(arns, ["arn:aws:ecs:us-east-1:123456789012:cluster/from-setup"])
+
+
+def test_unittest_class_decorator_runs() -> None:
+    result = unittest.TextTestRunner(stream=io.StringIO()).run(
+        unittest.defaultTestLoader.loadTestsFromTestCase(DecoratedTestCase)
+    )
+    assert result.wasSuccessful() and result.testsRun == 1
+    assert not INTERCEPTOR.active
+
+
+def test_start_stop_nesting_and_idempotent_start() -> None:
+    outer = mock_ecs()
+    outer.start()
+    outer.start()  # a second start must not stack a second activation
+    _client().create_cluster(clusterName="kept")
+    with mock_ecs():
+        assert len(_client().list_clusters()["clusterArns"]) == 1  # nested mocks share state
+    assert INTERCEPTOR.active
+    assert len(_client().list_clusters()["clusterArns"]) == 1
+    outer.stop()
+    assert not INTERCEPTOR.active
+    with mock_ecs():
+        assert _client().list_clusters()["clusterArns"] == []  # reset after outermost stop
+
+
+def test_same_seed_gives_same_arns() -> None:
+    def run() -> list[str]:
+        with mock_ecs(seed=7) as mock:
+            mock.register_task_definition("app")
+            instance = mock.add_container_instance("default")
+            started = _client().start_task(taskDefinition="app", containerInstances=[instance])
+            return [instance, started["tasks"][0]["taskArn"]]
+
+    first, second = run(), run()
+    assert first == second
+    assert TASK_ARN.match(first[1])
+    with mock_ecs(seed=8) as mock:
+        assert mock.add_container_instance("default") != first[0]
+
+
+def test_other_services_pass_through_untouched() -> None:
+    seen: list[str] = []
+
+    def canned(request: Any, **_: Any) -> Any:
+        seen.append(request.url)
+        from botocore.awsrequest import AWSResponse
+
+        class Raw:
+            def stream(self, **_: Any) -> Any:
+                yield b'{"QueueUrls": []}'
+
+        return AWSResponse(request.url, 200, {}, Raw())
+
+    with mock_ecs():
+        sqs = boto3.client("sqs", region_name="us-east-1")
+        sqs.meta.events.register("before-send.sqs", canned)
+        sqs.list_queues()
+    assert seen and "sqs" in seen[0]
+
+
+def test_unknown_operation_names_it_and_lists_supported(ecs_mock: EcsMock) -> None:
+    client = _client()
+    with pytest.raises(ClientError) as raised:
+        client.create_service(serviceName="s", taskDefinition="t")
+    error = raised.value.response["Error"]
+    assert error["Code"] == "UnsupportedFeatureException"
+    assert "CreateService" in error["Message"] and "StartTask" in error["Message"]
+
+
+def test_error_envelope_and_request_id(ecs_mock: EcsMock) -> None:
+    client = _client()
+    with pytest.raises(client.exceptions.ClusterNotFoundException) as raised:
+        client.describe_tasks(cluster="nope", tasks=["x"])
+    response = raised.value.response
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert re.fullmatch(r"[0-9a-f-]{36}", response["ResponseMetadata"]["RequestId"])
+    assert response["Error"]["Message"] == "Cluster not found."
+
+
+def test_server_exception_is_500_and_retried(ecs_mock: EcsMock) -> None:
+    ecs_mock.inject_error("ListClusters", "ServerException", count=2)
+    client = _client(config=Config(retries={"mode": "standard", "max_attempts": 3}))
+    assert client.list_clusters()["ResponseMetadata"]["RetryAttempts"] == 2
+    assert len(ecs_mock.calls_to("ListClusters")) == 3
+
+
+def test_partitions_from_region() -> None:
+    assert partition_for("cn-north-1") == "aws-cn"
+    assert partition_for("us-gov-west-1") == "aws-us-gov"
+    assert partition_for("eu-central-1") == "aws"
+    with mock_ecs():
+        arn = boto3.client("ecs", region_name="cn-northwest-1").create_cluster()["cluster"]
+    assert arn["clusterArn"] == "arn:aws-cn:ecs:cn-northwest-1:123456789012:cluster/default"
+
+
+def test_client_without_credentials_is_served(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    session = botocore.session.get_session()
+    bare = session.create_client("ecs", region_name="us-east-1")
+    assert session.get_credentials() is None
+    with mock_ecs():
+        assert bare.list_clusters()["clusterArns"] == []
+
+
+def test_real_endpoint_is_refused_even_if_interception_is_bypassed() -> None:
+    client = _client()
+    with mock_ecs():
+        # Something else takes ECS before-send away from us: the send guard still stops it.
+        original = INTERCEPTOR._answer
+        INTERCEPTOR._answer = None
+        try:
+            INTERCEPTOR._answer = original
+            emit = client.meta.events._emitter.__class__.emit
+            client.meta.events._emitter.__class__.emit = lambda self, name, **kw: (
+                [] if name.startswith("before-send") else emit(self, name, **kw)
+            )
+            try:
+                with pytest.raises(RealEcsCallBlocked):
+                    client.list_clusters()
+            finally:
+                client.meta.events._emitter.__class__.emit = emit
+        finally:
+            INTERCEPTOR._answer = original
+
+
+def test_schema_violation_in_a_response_fails_loudly(
+    ecs_mock: EcsMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ecs_mock.backend import operations
+
+    monkeypatch.setitem(
+        operations.OPERATIONS, "ListClusters", lambda region, params: {"clusterArns": [1]}
+    )
+    with pytest.raises(ResponseSchemaError, match=r"ListClusters.*\$\.clusterArns\[0\]"):
+        _client().list_clusters()
+
+
+def test_request_schema_enforced_beyond_botocore(ecs_mock: EcsMock) -> None:
+    client = _client()
+    ecs_mock.create_cluster()
+    with pytest.raises(client.exceptions.InvalidParameterException, match="propagateTags"):
+        client.meta.events.register(
+            "before-parameter-build.ecs.StartTask",
+            lambda params, **_: params.update(propagateTags="task_definition"),
+        )
+        client.start_task(taskDefinition="x", containerInstances=["y"])
+
+
+def test_every_implemented_operation_is_in_the_model() -> None:
+    from ecs_mock.backend.operations import OPERATIONS
+
+    assert set(OPERATIONS) <= schema.known_operations()
