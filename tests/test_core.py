@@ -83,14 +83,15 @@ class DecoratedTestCase(unittest.TestCase):
 
     def test_setup_and_test_share_one_mock(self) -> None:
         arns = self.client.list_clusters()["clusterArns"]
-        self.assertEqual(arns, ["arn:aws:ecs:us-east-1:123456789012:cluster/from-setup"])
+        assert arns == ["arn:aws:ecs:us-east-1:123456789012:cluster/from-setup"]
 
 
 def test_unittest_class_decorator_runs() -> None:
     result = unittest.TextTestRunner(stream=io.StringIO()).run(
         unittest.defaultTestLoader.loadTestsFromTestCase(DecoratedTestCase)
     )
-    assert result.wasSuccessful() and result.testsRun == 1
+    assert result.wasSuccessful()
+    assert result.testsRun == 1
     assert not INTERCEPTOR.active
 
 
@@ -141,7 +142,8 @@ def test_other_services_pass_through_untouched() -> None:
         sqs = boto3.client("sqs", region_name="us-east-1")
         sqs.meta.events.register("before-send.sqs", canned)
         sqs.list_queues()
-    assert seen and "sqs" in seen[0]
+    assert len(seen) == 1
+    assert "sqs" in seen[0]
 
 
 def test_unknown_operation_names_it_and_lists_supported(ecs_mock: EcsMock) -> None:
@@ -150,7 +152,8 @@ def test_unknown_operation_names_it_and_lists_supported(ecs_mock: EcsMock) -> No
         client.create_service(serviceName="s", taskDefinition="t")
     error = raised.value.response["Error"]
     assert error["Code"] == "UnsupportedFeatureException"
-    assert "CreateService" in error["Message"] and "StartTask" in error["Message"]
+    assert "CreateService" in error["Message"]
+    assert "StartTask" in error["Message"]
 
 
 def test_error_envelope_and_request_id(ecs_mock: EcsMock) -> None:
@@ -193,24 +196,18 @@ def test_client_without_credentials_is_served(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_real_endpoint_is_refused_even_if_interception_is_bypassed() -> None:
+    from botocore.hooks import HierarchicalEmitter
+
     client = _client()
     with mock_ecs():
-        # Something else takes ECS before-send away from us: the send guard still stops it.
-        original = INTERCEPTOR._answer
-        INTERCEPTOR._answer = None
+        wrapped = HierarchicalEmitter.emit
+        # Something else puts botocore's own emit back: the send guard must still stop the call.
+        HierarchicalEmitter.emit = INTERCEPTOR._originals[(HierarchicalEmitter, "emit")]  # type: ignore[method-assign]
         try:
-            INTERCEPTOR._answer = original
-            emit = client.meta.events._emitter.__class__.emit
-            client.meta.events._emitter.__class__.emit = lambda self, name, **kw: (
-                [] if name.startswith("before-send") else emit(self, name, **kw)
-            )
-            try:
-                with pytest.raises(RealEcsCallBlocked):
-                    client.list_clusters()
-            finally:
-                client.meta.events._emitter.__class__.emit = emit
+            with pytest.raises(RealEcsCallBlocked, match=r"ecs\.us-east-1\.amazonaws\.com"):
+                client.list_clusters()
         finally:
-            INTERCEPTOR._answer = original
+            HierarchicalEmitter.emit = wrapped  # type: ignore[method-assign]
 
 
 def test_schema_violation_in_a_response_fails_loudly(
@@ -228,11 +225,11 @@ def test_schema_violation_in_a_response_fails_loudly(
 def test_request_schema_enforced_beyond_botocore(ecs_mock: EcsMock) -> None:
     client = _client()
     ecs_mock.create_cluster()
+    client.meta.events.register(
+        "before-parameter-build.ecs.StartTask",
+        lambda params, **_: params.update(propagateTags="task_definition"),
+    )
     with pytest.raises(client.exceptions.InvalidParameterException, match="propagateTags"):
-        client.meta.events.register(
-            "before-parameter-build.ecs.StartTask",
-            lambda params, **_: params.update(propagateTags="task_definition"),
-        )
         client.start_task(taskDefinition="x", containerInstances=["y"])
 
 
