@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -18,6 +17,6 @@ def ecs(ecs_mock: EcsMock) -> Any:
 
 
 @pytest.fixture
-def cluster(ecs_mock: EcsMock) -> Iterator[str]:
+def cluster(ecs_mock: EcsMock) -> str:
     ecs_mock.create_cluster("default")
-    yield "default"
+    return "default"
