@@ -16,12 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-if str(REPO_ROOT) not in sys.path:  # the package is not installed in the dev venv
-    sys.path.insert(0, str(REPO_ROOT))
-
-from ecs_mock import _schema  # noqa: E402
-from ecs_mock._schema import (  # noqa: E402
+from ecs_mock import _schema
+from ecs_mock._schema import (
     ResponseSchemaError,
     SchemaGenerator,
     check_response,
@@ -29,6 +25,8 @@ from ecs_mock._schema import (  # noqa: E402
     request_violation,
     translate_pattern,
 )
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
