@@ -53,6 +53,10 @@ class Controls:
                 queue.pop(0)
             return head.error
 
+    def clear_calls(self) -> None:
+        with self._lock:
+            self.calls.clear()
+
     def clear(self) -> None:
         with self._lock:
             self.calls.clear()

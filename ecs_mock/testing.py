@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from . import clock
+from . import _schema, clock
 from .backend import lifecycle
 from .backend.lookup import find_cluster, find_task, instance_id_of
 from .backend.models import Task
@@ -59,6 +59,10 @@ class TestControls:
     def calls_to(self, operation: str) -> list[Call]:
         return [call for call in self.calls if call.operation == operation]
 
+    def clear_calls(self) -> None:
+        """Forget the calls received so far (injected errors stay queued)."""
+        self.dispatcher.controls.clear_calls()
+
     def inject_error(
         self,
         operation: str,
@@ -66,9 +70,12 @@ class TestControls:
         message: str | None = None,
         count: int = 1,
     ) -> None:
-        """Answer the next `count` attempts of `operation` with this error. botocore retries
-        ServerException and ThrottlingException (5 attempts by default): set
-        AWS_MAX_ATTEMPTS=1 or count attempts when you assert."""
+        """Answer the next `count` attempts of `operation` with this error, before any check
+        or state change. botocore retries ServerException and ThrottlingException (5 attempts
+        in its default mode, each one counted here): set AWS_MAX_ATTEMPTS=1 (or the client's
+        retries config) to see the error at once, or count attempts when you assert."""
+        if operation not in _schema.known_operations():
+            raise ValueError(f"{operation!r} is not an ECS operation (use e.g. 'DescribeTasks')")
         status = 500 if code == "ServerException" else 400
         text = message or ("Rate exceeded" if code == "ThrottlingException" else f"Injected {code}")
         self.dispatcher.controls.inject(operation, EcsError(code, text, status), count)
@@ -159,11 +166,14 @@ class TestControls:
             self._instance(cluster, instance).agent_connected = connected
 
     def advance(
-        self, state: str = "RUNNING", task: str | None = None, cluster: str = "default"
+        self, state: str = "RUNNING", task: str | None = None, cluster: str | None = None
     ) -> None:
-        """Move one task (or every task of the cluster) through each step up to `state` now."""
-        if state not in lifecycle.ORDER:
-            raise ValueError(f"state must be one of {', '.join(lifecycle.ORDER)}")
+        """Move one task (id or ARN), or every task, through each step up to `state` now.
+
+        A stop state asks the task to stop first (stopCode UserInitiated). Without `cluster`
+        an id is looked up in every cluster, and no task means every task in the region."""
+        if state not in lifecycle.REACHABLE:
+            raise ValueError(f"state must be one of {', '.join(lifecycle.REACHABLE)}")
         with self.dispatcher.backend.lock:
             region = self.backend_region()
             now = clock.now()
@@ -177,9 +187,12 @@ class TestControls:
         container: str,
         exit_code: int,
         reason: str | None = None,
-        cluster: str = "default",
+        cluster: str | None = None,
     ) -> None:
-        """Make one container exit; an essential one stops the task (EssentialContainerExited)."""
+        """Make one container exit now; an essential one stops the task with stopCode
+        EssentialContainerExited, a non-essential one leaves it running."""
+        if not isinstance(exit_code, int) or isinstance(exit_code, bool):
+            raise ValueError(f"exit_code must be an int, got {exit_code!r}")
         with self.dispatcher.backend.lock:
             region = self.backend_region()
             now = clock.now()
@@ -197,8 +210,16 @@ class TestControls:
             raise ValueError(f"no container instance {reference!r} in cluster {cluster!r}")
         return instance
 
-    def _tasks(self, cluster: str, reference: str | None) -> list[Task]:
+    def _tasks(self, cluster: str | None, reference: str | None) -> list[Task]:
         region = self.backend_region()
+        if cluster is None:
+            if reference is None:
+                return list(region.tasks.values())
+            # Both an id and an ARN (task/<cluster>/<id>) end with the id.
+            task = region.tasks.get(reference.rpartition("/")[2])
+            if task is None or (reference.startswith("arn:") and task.arn != reference):
+                raise ValueError(f"no task {reference!r} in region {region.region!r}")
+            return [task]
         found = find_cluster(region, cluster)
         if reference is None:
             return list(found.tasks.values())

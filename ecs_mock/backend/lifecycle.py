@@ -22,6 +22,9 @@ ORDER = {
     "STOPPED": 7,
 }
 STOP_PATH = frozenset({"DEACTIVATING", "STOPPING", "DEPROVISIONING", "STOPPED"})
+# Mock decision: StartTask tasks have no load balancer or service discovery to register with,
+# so they never pass through ACTIVATING or DEACTIVATING; these are the states they do reach.
+REACHABLE = ("PENDING", "RUNNING", "STOPPING", "DEPROVISIONING", "STOPPED")
 EXPIRED = "EXPIRED"
 # Mock decision: a container stopped by StopTask exits as a process does on SIGTERM.
 STOPPED_BY_SIGNAL_EXIT_CODE = 143
@@ -37,7 +40,8 @@ def begin(region: Region, task: Task, now: float) -> None:
 
 
 def tick(region: Region, now: float) -> None:
-    for event in region.due_events(now):
+    """Apply every step due by `now`, each stamped with the time it was due, not `now`."""
+    while (event := region.next_due(now)) is not None:
         task = region.tasks.get(event.task_id)
         if task is None:
             continue
@@ -57,6 +61,8 @@ def request_stop(region: Region, task: Task, now: float, code: str, reason: str)
     task.stopped_reason = reason
     task.times["stoppingAt"] = now
     task.version += 1
+    # Scheduled rather than entered, so the reply to the call that stops the task still shows
+    # the status it had; the next call (at the same clock time) sees STOPPING or beyond.
     region.schedule(now, task.task_id, "STOPPING")
     due = now + region.timings.stopping
     if task.awsvpc:
@@ -79,6 +85,7 @@ def enter(region: Region, task: Task, state: str, at: float) -> None:
     elif state == "RUNNING":
         _run(region, task, at)
     elif state == "DEPROVISIONING":
+        _stop_containers(task, at)
         _set_eni_status(task, "DETACHING")
     elif state == "STOPPED":
         _stop(region, task, at)
@@ -88,11 +95,10 @@ def advance(region: Region, task: Task, state: str, now: float) -> None:
     """Test control: walk the task through every step up to `state` at `now`."""
     if state in STOP_PATH and task.desired_status != "STOPPED":
         request_stop(region, task, now, "UserInitiated", "Task stopped by ecs_mock test control")
-    path = [s for s in ORDER if ORDER[task.last_status] < ORDER[s] <= ORDER[state]]
-    for step in path:
+    for step in REACHABLE:
+        if ORDER[step] > ORDER[state]:
+            break
         if step == "DEPROVISIONING" and not task.awsvpc:
-            continue
-        if step in ("ACTIVATING", "DEACTIVATING"):
             continue
         enter(region, task, step, now)
 
@@ -102,11 +108,12 @@ def exit_container(
 ) -> None:
     """Test control: one container exits; an essential one takes the task down with it."""
     for container in task.containers:
-        if container.name != name:
+        if container.name != name or container.last_status == "STOPPED":
             continue
         container.last_status = "STOPPED"
         container.exit_code = exit_code
         container.reason = reason
+        container.network_bindings = []
         task.version += 1
         if container.essential:
             request_stop(
@@ -123,7 +130,9 @@ def forget(region: Region, task: Task) -> None:
         instance = cluster.instances.get(task.instance_id)
         if instance is not None:
             instance.task_ids.discard(task.task_id)
-    region.index_for(task.cluster_name).remove(task)
+    index = region.task_index.get(task.cluster_name)
+    if index is not None:
+        index.remove(task)
 
 
 def _attach_eni(region: Region, task: Task, at: float) -> None:
@@ -152,11 +161,14 @@ def _attach_eni(region: Region, task: Task, at: float) -> None:
 
 
 def _run(region: Region, task: Task, at: float) -> None:
+    # Mock decision: the image pull takes no clock time, so pullStartedAt, pullStoppedAt and
+    # startedAt are all the moment the task reaches RUNNING.
     task.times.update(pullStartedAt=at, pullStoppedAt=at, startedAt=at)
     if task.connectivity is None:
         task.connectivity = "CONNECTED"
         task.times["connectivityAt"] = at
     network_mode = task.task_definition.network_mode
+    taken = _host_ports_in_use(region, task)
     for container in task.containers:
         if container.last_status != "PENDING":
             continue
@@ -164,30 +176,57 @@ def _run(region: Region, task: Task, at: float) -> None:
         container.runtime_id = region.ids.hex32() + region.ids.hex32()
         if network_mode in ("bridge", "host"):
             container.network_bindings = [
-                _binding(region, mapping, network_mode) for mapping in container.port_mappings
+                _binding(region, mapping, network_mode, taken)
+                for mapping in container.port_mappings
             ]
         for agent in container.managed_agents:
             agent.update(lastStatus="RUNNING", lastStartedAt=at)
 
 
-def _binding(region: Region, mapping: dict[str, Any], network_mode: str) -> dict[str, Any]:
+def _host_ports_in_use(region: Region, task: Task) -> set[tuple[int, str]]:
+    """(port, protocol) pairs already bound on the task's instance, so no two containers on
+    one host are handed the same dynamic port."""
+    taken: set[tuple[int, str]] = set()
+    cluster = region.clusters.get(task.cluster_name)
+    instance = cluster.instances.get(task.instance_id) if cluster else None
+    for other_id in instance.task_ids if instance else ():
+        other = region.tasks.get(other_id)
+        for container in other.containers if other else ():
+            for bound in container.network_bindings:
+                taken.add((bound["hostPort"], bound["protocol"]))
+    if instance is not None:
+        held = instance.resources
+        taken.update((int(port), "tcp") for port in (*held.tcp_used, *held.tcp_reserved))
+        taken.update((int(port), "udp") for port in (*held.udp_used, *held.udp_reserved))
+    return taken
+
+
+def _binding(
+    region: Region, mapping: dict[str, Any], network_mode: str, taken: set[tuple[int, str]]
+) -> dict[str, Any]:
     container_port = mapping.get("containerPort", 0)
+    protocol = mapping.get("protocol", "tcp")
     host_port = mapping.get("hostPort") or 0
     if network_mode == "host":
         host_port = container_port
     elif not host_port:
         host_port = region.ids.port(*DYNAMIC_PORTS)
+        while (host_port, protocol) in taken:
+            host_port = DYNAMIC_PORTS[0] + (host_port - DYNAMIC_PORTS[0] + 1) % (
+                DYNAMIC_PORTS[1] - DYNAMIC_PORTS[0] + 1
+            )
+    taken.add((host_port, protocol))
     return {
         "bindIP": "0.0.0.0",
         "containerPort": container_port,
         "hostPort": host_port,
-        "protocol": mapping.get("protocol", "tcp"),
+        "protocol": protocol,
     }
 
 
-def _stop(region: Region, task: Task, at: float) -> None:
-    task.times.update(executionStoppedAt=at, stoppedAt=at)
-    task.tags = []  # "Any tags associated with the task will be deleted." (StopTask docs)
+def _stop_containers(task: Task, at: float) -> None:
+    """The containers are gone (SIGTERM, then SIGKILL): executionStoppedAt."""
+    task.times.setdefault("executionStoppedAt", at)
     for container in task.containers:
         if container.last_status == "RUNNING" and container.exit_code is None:
             container.exit_code = STOPPED_BY_SIGNAL_EXIT_CODE
@@ -195,11 +234,17 @@ def _stop(region: Region, task: Task, at: float) -> None:
         container.network_bindings = []
         for agent in container.managed_agents:
             agent["lastStatus"] = "STOPPED"
+
+
+def _stop(region: Region, task: Task, at: float) -> None:
+    _stop_containers(task, at)
+    task.times["stoppedAt"] = at
+    task.tags = []  # "Any tags associated with the task will be deleted." (StopTask docs)
     _set_eni_status(task, "DELETED")
     cluster = region.clusters.get(task.cluster_name)
     instance = cluster.instances.get(task.instance_id) if cluster else None
     if instance is not None:
-        instance.resources.release(task.holding)
+        instance.resources.release(task.holding)  # Holding guards against a second release
     region.schedule(at + region.timings.stopped_visible, task.task_id, EXPIRED)
 
 

@@ -17,7 +17,7 @@ from ..errors import invalid_parameter
 T = TypeVar("T")
 
 
-def _decode(token: str | None) -> int:
+def decode(token: str | None) -> int:
     if token is None:
         return 0
     try:
@@ -29,7 +29,7 @@ def _decode(token: str | None) -> int:
     return offset
 
 
-def _encode(offset: int) -> str:
+def encode(offset: int) -> str:
     return base64.urlsafe_b64encode(str(offset).encode()).decode()
 
 
@@ -37,12 +37,17 @@ def page(
     items: Iterable[T], token: str | None, max_results: int | None, limit: int = 100
 ) -> tuple[list[T], str | None]:
     """One page of `items` and the token for the next, or None at the end."""
-    start = _decode(token)
-    size = limit if max_results is None else max_results
-    if not 1 <= size <= limit:
-        raise invalid_parameter(f"maxResults must be between 1 and {limit}.")
+    start = decode(token)
+    size = page_size(max_results, limit)
     iterator: Iterator[T] = iter(items)
     window = list(islice(iterator, start, start + size + 1))
     if len(window) > size:
-        return window[:size], _encode(start + size)
+        return window[:size], encode(start + size)
     return window, None
+
+
+def page_size(max_results: int | None, limit: int = 100) -> int:
+    size = limit if max_results is None else max_results
+    if not 1 <= size <= limit:
+        raise invalid_parameter(f"maxResults must be between 1 and {limit}.")
+    return size

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import threading
 from dataclasses import dataclass, field
@@ -24,40 +25,78 @@ class Timings:
     deprovisioning: float = 0.0
     stopped_visible: float = 3600.0
 
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+                raise ValueError(f"{name} seconds must be a number >= 0, got {value!r}")
+
+
+PoolKey = tuple[str, str, str]  # (filter name, filter value, desiredStatus)
+
 
 @dataclass
 class TaskIndex:
-    """Secondary indexes so ListTasks costs what its answer costs, not what the cluster holds."""
+    """Secondary indexes so ListTasks costs what its answer costs, not what the cluster holds.
 
-    by_desired: dict[str, dict[str, None]] = field(
-        default_factory=lambda: {"RUNNING": {}, "STOPPED": {}}
-    )
-    by_started_by: dict[str, dict[str, None]] = field(default_factory=dict)
-    by_family: dict[str, dict[str, None]] = field(default_factory=dict)
-    by_instance: dict[str, dict[str, None]] = field(default_factory=dict)
+    Each pool holds, sorted, the creation numbers of the tasks sharing one filter value and one
+    desiredStatus, so a ListTasks page is a slice of one pool and a nextToken (the last number
+    returned) resumes with a bisection, unshaken by tasks stopping or expiring between pages.
+    """
+
+    pools: dict[PoolKey, list[int]] = field(default_factory=dict)
+    task_of: dict[int, str] = field(default_factory=dict)
+    number_of: dict[str, int] = field(default_factory=dict)
+    _next: int = 0
+
+    @staticmethod
+    def keys(task: Task, desired: str) -> list[PoolKey]:
+        keys = [
+            ("cluster", "", desired),
+            ("family", task.family, desired),
+            ("containerInstance", task.instance_id, desired),
+        ]
+        if task.started_by is not None:
+            keys.append(("startedBy", task.started_by, desired))
+        return keys
 
     def add(self, task: Task) -> None:
-        self.by_desired[task.desired_status][task.task_id] = None
-        if task.started_by is not None:
-            self.by_started_by.setdefault(task.started_by, {})[task.task_id] = None
-        self.by_family.setdefault(task.family, {})[task.task_id] = None
-        self.by_instance.setdefault(task.instance_id, {})[task.task_id] = None
+        self._next += 1
+        self.task_of[self._next] = task.task_id
+        self.number_of[task.task_id] = self._next
+        for key in self.keys(task, task.desired_status):
+            self.pools.setdefault(key, []).append(self._next)  # numbers only grow: stays sorted
 
     def desired_changed(self, task: Task, before: str) -> None:
-        self.by_desired[before].pop(task.task_id, None)
-        self.by_desired[task.desired_status][task.task_id] = None
+        number = self.number_of[task.task_id]
+        self._discard(number, self.keys(task, before))
+        for key in self.keys(task, task.desired_status):
+            bisect.insort(self.pools.setdefault(key, []), number)
 
     def remove(self, task: Task) -> None:
-        self.by_desired[task.desired_status].pop(task.task_id, None)
-        for index, key in (
-            (self.by_started_by, task.started_by),
-            (self.by_family, task.family),
-            (self.by_instance, task.instance_id),
-        ):
-            if key is not None and key in index:
-                index[key].pop(task.task_id, None)
-                if not index[key]:
-                    del index[key]
+        number = self.number_of.pop(task.task_id, None)
+        if number is None:
+            return
+        del self.task_of[number]
+        self._discard(number, self.keys(task, task.desired_status))
+
+    def pool(self, key: PoolKey) -> list[int]:
+        return self.pools.get(key, [])
+
+    def _discard(self, number: int, keys: list[PoolKey]) -> None:
+        for key in keys:
+            pool = self.pools.get(key)
+            if pool is None:
+                continue
+            at = bisect.bisect_left(pool, number)
+            if at < len(pool) and pool[at] == number:
+                del pool[at]
+            if not pool:
+                del self.pools[key]
+
+
+def contains(pool: list[int], number: int) -> bool:
+    at = bisect.bisect_left(pool, number)
+    return at < len(pool) and pool[at] == number
 
 
 @dataclass(order=True)
@@ -85,14 +124,16 @@ class Region:
         self._seq = 0
 
     def schedule(self, due: float, task_id: str, state: str) -> None:
+        """Queue a step; due is kept to the millisecond, as ECS timestamps are."""
         self._seq += 1
-        heapq.heappush(self._events, Event(due, self._seq, task_id, state))
+        heapq.heappush(self._events, Event(round(due, 3), self._seq, task_id, state))
 
-    def due_events(self, now: float) -> list[Event]:
-        due: list[Event] = []
-        while self._events and self._events[0].due <= now:
-            due.append(heapq.heappop(self._events))
-        return due
+    def next_due(self, now: float) -> Event | None:
+        """The earliest step due by `now`; popped one at a time so that a step which schedules
+        another (STOPPED schedules its expiry) sees that one run too when it is also due."""
+        if self._events and self._events[0].due <= now:
+            return heapq.heappop(self._events)
+        return None
 
     def index_for(self, cluster: str) -> TaskIndex:
         index = self.task_index.get(cluster)

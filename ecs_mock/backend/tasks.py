@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from .. import clock
 from ..errors import invalid_parameter
 from . import lifecycle
 from .lookup import find_cluster, find_instance, task_id_of
-from .paging import page
-from .state import Region, TaskIndex
+from .paging import decode, encode, page_size
+from .state import Region, TaskIndex, contains
 
 DEFAULT_STOP_REASON = "Task stopped by user"
 
@@ -36,23 +38,24 @@ def describe_tasks(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     return {"tasks": found, "failures": failures}
 
 
-def _candidates(region: Region, index: TaskIndex, params: dict[str, Any]) -> Iterator[str]:
-    """Task ids from the smallest index the filters allow, so cost follows the answer."""
+def _pools(index: TaskIndex, params: dict[str, Any]) -> list[list[int]]:
+    """The index pools every listed task must be in: one per filter, each already narrowed to
+    the requested desiredStatus."""
     desired = params.get("desiredStatus", "RUNNING")
-    pools: list[dict[str, None]] = []
-    if desired == "PENDING":
-        # "PENDING doesn't return any results" (ECS API reference).
-        return iter(())
-    pools.append(index.by_desired.get(desired, {}))
-    if "startedBy" in params:
-        pools.append(index.by_started_by.get(params["startedBy"], {}))
-    if "family" in params:
-        pools.append(index.by_family.get(params["family"], {}))
-    if "containerInstance" in params:
-        pools.append(index.by_instance.get(params["containerInstance"], {}))
+    pools = [index.pool(("cluster", "", desired))]
+    for name in ("startedBy", "family", "containerInstance"):
+        if name in params:
+            pools.append(index.pool((name, params[name], desired)))
+    return pools
+
+
+def _matching(pools: list[list[int]], after: int) -> Iterator[int]:
+    """Task numbers after `after` that are in every pool, walking only the smallest pool."""
     smallest = min(pools, key=len)
     others = [pool for pool in pools if pool is not smallest]
-    return (task_id for task_id in smallest if all(task_id in pool for pool in others))
+    for number in smallest[bisect.bisect_right(smallest, after) :]:
+        if all(contains(pool, number) for pool in others):
+            yield number
 
 
 def list_tasks(region: Region, params: dict[str, Any]) -> dict[str, Any]:
@@ -61,20 +64,26 @@ def list_tasks(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     started_by = params.get("startedBy")
     if started_by is not None and len(started_by) > 36:
         raise invalid_parameter("ownerId longer than 36.")
+    after = decode(params.get("nextToken"))
+    size = page_size(params.get("maxResults"))
     if "containerInstance" in params:
         instance = find_instance(region, cluster, params["containerInstance"])
         filters["containerInstance"] = instance.instance_id if instance else ""
-    if params.get("serviceName") or params.get("daemonName"):
-        # StartTask never creates service or daemon tasks, so these filters match nothing.
-        return {"taskArns": []}
-    if params.get("launchType", "EC2") != "EC2":
+    if (
+        params.get("serviceName")
+        or params.get("daemonName")
+        or params.get("launchType", "EC2") != "EC2"
+        # "PENDING doesn't return any results" (ECS API reference).
+        or params.get("desiredStatus") == "PENDING"
+    ):
+        # StartTask only makes EC2 tasks, never service or daemon ones: these match nothing.
         return {"taskArns": []}
     index = region.index_for(cluster.name)
-    arns = (cluster.tasks[task_id].arn for task_id in _candidates(region, index, filters))
-    items, token = page(arns, params.get("nextToken"), params.get("maxResults"))
-    result: dict[str, Any] = {"taskArns": items}
-    if token:
-        result["nextToken"] = token
+    numbers = list(islice(_matching(_pools(index, filters), after), size + 1))
+    page = numbers[:size]
+    result: dict[str, Any] = {"taskArns": [cluster.tasks[index.task_of[n]].arn for n in page]}
+    if len(numbers) > size:
+        result["nextToken"] = encode(page[-1])
     return result
 
 
