@@ -84,6 +84,12 @@ def instance_id_of(region: Region, cluster: Cluster, reference: str) -> str:
     if not reference.strip():
         raise invalid_parameter("Container instance can not be blank.")
     if not reference.startswith("arn:"):
+        if "/" in reference or ":" in reference:
+            # Mock decision: an id with ARN punctuation is a mangled ARN, refused like one,
+            # rather than reported MISSING under an ARN nobody wrote.
+            raise invalid_parameter(
+                f"Invalid identifier: {reference} is not a container instance ID or ARN"
+            )
         return reference
     parsed = parse_arn(reference)
     if parsed is None or parsed.kind != "container-instance":

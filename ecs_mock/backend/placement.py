@@ -54,12 +54,7 @@ def demand(
                     port = mapping.get("containerPort") or 0
                 if port:
                     (udp if mapping.get("protocol") == "udp" else tcp).add(int(port))
-    gpus = sum(
-        int(requirement.get("value") or 0)
-        for container in containers
-        for requirement in container.get("resourceRequirements", [])
-        if requirement.get("type") == "GPU"
-    )
+    gpus = sum(gpu_count(container) for container in containers)
     return Demand(
         cpu=cpu,
         memory=memory,
@@ -68,6 +63,24 @@ def demand(
         gpus=gpus,
         eni=1 if mode == "awsvpc" else 0,
     )
+
+
+def gpu_count(container: dict[str, Any]) -> int:
+    """GPUs one container asks for; values are checked by `bad_gpu_value` first."""
+    return sum(
+        int(requirement["value"])
+        for requirement in container.get("resourceRequirements", [])
+        if requirement.get("type") == "GPU"
+    )
+
+
+def bad_gpu_value(container: dict[str, Any]) -> str | None:
+    """The first GPU requirement value that is not a positive whole number, if any."""
+    for requirement in container.get("resourceRequirements", []):
+        value = str(requirement.get("value", ""))
+        if requirement.get("type") == "GPU" and not (value.isdigit() and int(value) > 0):
+            return value
+    return None
 
 
 def required_attributes(definition: TaskDefinition, execute_command: bool) -> list[str]:

@@ -1,13 +1,15 @@
 """StartTask: validate the whole request first, then place one task per named instance.
 
 Order of checks (ECS documents none; observations put cluster before task-level problems):
-request shape (schema) -> list rules -> cluster -> task definition -> request semantics
-(network, overrides, volumes) -> instance identifiers -> per-instance placement. Nothing is
-changed until every request-level check has passed.
+request shape (schema, in dispatch) -> request rules (instance list, startedBy, group,
+propagateTags, tags) -> cluster -> task definition -> request semantics (network, overrides,
+volumes) -> instance identifiers -> per-instance placement. Nothing is changed until every
+request-level check has passed, so a refused request reserves nothing.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from typing import Any
@@ -16,8 +18,15 @@ from .. import clock
 from ..errors import invalid_parameter
 from . import lifecycle
 from .lookup import find_cluster, find_task_definition, instance_id_of
-from .models import Cluster, Container, ContainerInstance, Task, TaskDefinition
-from .placement import demand, effective_containers, refusal, required_attributes
+from .models import Cluster, Container, ContainerInstance, Tags, Task, TaskDefinition
+from .placement import (
+    bad_gpu_value,
+    demand,
+    effective_containers,
+    gpu_count,
+    refusal,
+    required_attributes,
+)
 from .resources import EMPTY_HOLDING
 from .state import Region
 from .tags import check_tags
@@ -29,7 +38,8 @@ STARTED_BY = re.compile(r"^[A-Za-z0-9\-/_]*$")
 MAX_GROUP = 255
 
 
-def _check_lists(params: dict[str, Any]) -> None:
+def _check_request(params: dict[str, Any]) -> None:
+    """Rules that need no state."""
     instances = params["containerInstances"]
     if not instances:
         # Mock decision: exact code unknown; DescribeTasks' sibling rule uses this one.
@@ -52,10 +62,12 @@ def _check_lists(params: dict[str, Any]) -> None:
     if group is not None and not 1 <= len(group) <= MAX_GROUP:
         raise invalid_parameter(f"group must be 1 to {MAX_GROUP} characters.")
     if params.get("propagateTags") == "SERVICE":
-        # Mock decision: a standalone task has no service to propagate from.
+        # Mock decision: a standalone task has no service to propagate from. RunTask documents
+        # "An error will be received if you specify the SERVICE option"; StartTask does the same.
         raise invalid_parameter(
             "propagateTags SERVICE is only valid for tasks started by a service."
         )
+    check_tags(params.get("tags", []))
 
 
 def _check_network(definition: TaskDefinition, params: dict[str, Any]) -> None:
@@ -86,6 +98,10 @@ def _check_overrides(definition: TaskDefinition, overrides: dict[str, Any]) -> N
     names = {c["name"] for c in definition.containers}
     for override in overrides.get("containerOverrides", []):
         name = override.get("name")
+        if not name:
+            # Mock decision: the model says name "is required if any override is specified";
+            # the message follows ECS's "<Thing> can not be blank." pattern.
+            raise invalid_parameter("Container override name can not be blank.")
         if name not in names:
             raise invalid_parameter(
                 f"Override for container named {name} is not a container in the TaskDefinition."
@@ -93,6 +109,21 @@ def _check_overrides(definition: TaskDefinition, overrides: dict[str, Any]) -> N
         for key in ("cpu", "memory", "memoryReservation"):
             if override.get(key, 0) < 0:
                 raise invalid_parameter(f"Invalid '{key}' override for container {name}.")
+    for container in effective_containers(definition, overrides):
+        gpu = bad_gpu_value(container)
+        if gpu is not None:
+            # Mock decision: ECS documents GPU values as whole numbers but not this message.
+            raise invalid_parameter(
+                f"Invalid GPU value {gpu} for container '{container['name']}'. "
+                "It must be a positive whole number."
+            )
+        memory, reservation = container.get("memory"), container.get("memoryReservation")
+        if memory is not None and reservation is not None and memory < reservation:
+            # The rule RegisterTaskDefinition enforces, applied to the overridden values.
+            raise invalid_parameter(
+                f"Invalid setting for container '{container['name']}'. "
+                "'memory' must be greater than or equal to 'memoryReservation'."
+            )
     if "ephemeralStorage" in overrides:
         raise invalid_parameter("Ephemeral storage overrides are only supported on Fargate.")
 
@@ -117,9 +148,8 @@ def _check_volumes(definition: TaskDefinition, params: dict[str, Any]) -> dict[s
     return configs[0] if configs else None
 
 
-def _tags(
-    region: Region, cluster: Cluster, definition: TaskDefinition, params: dict[str, Any]
-) -> list[dict[str, str]]:
+def _tags(cluster: Cluster, definition: TaskDefinition, params: dict[str, Any]) -> Tags:
+    """Request tags, then the task definition's (request wins a key), then ECS managed ones."""
     tags = check_tags(params.get("tags", []))
     if params.get("propagateTags") == "TASK_DEFINITION":
         present = {t["key"] for t in tags}
@@ -138,7 +168,7 @@ def _echo_overrides(definition: TaskDefinition, overrides: dict[str, Any]) -> di
 
 
 def start_task(region: Region, params: dict[str, Any]) -> dict[str, Any]:
-    _check_lists(params)
+    _check_request(params)
     cluster = find_cluster(region, params.get("cluster"))
     definition = find_task_definition(region, params["taskDefinition"])
     if definition.status != "ACTIVE":
@@ -151,8 +181,9 @@ def start_task(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     volume = _check_volumes(definition, params)
     task_cpu = task_size(overrides.get("cpu") or definition.body.get("cpu"), "cpu")
     task_memory = task_size(overrides.get("memory") or definition.body.get("memory"), "memory")
-    ids = [instance_id_of(region, cluster, ref) for ref in params["containerInstances"]]
-    tags = _tags(region, cluster, definition, params)
+    references = list(params["containerInstances"])
+    ids = [instance_id_of(region, cluster, ref) for ref in references]
+    tags = _tags(cluster, definition, params)
 
     containers = effective_containers(definition, overrides)
     wanted = demand(definition, containers, task_cpu, task_memory)
@@ -160,10 +191,15 @@ def start_task(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     echo = _echo_overrides(definition, overrides)
     now = clock.now()
     tasks, failures = [], []
-    for instance_id in ids:
+    # Mock decision: each entry is one placement attempt, so an instance named twice is asked
+    # for two tasks (the second sees the first's reservation), as RunTask --count 2 behaves.
+    for reference, instance_id in zip(references, ids, strict=True):
         instance = cluster.instances.get(instance_id)
         if instance is None:
-            arn = region.arns.container_instance(cluster.name, instance_id)
+            # An ARN is echoed as given; a bare id becomes this cluster's long ARN for it.
+            arn = reference
+            if not reference.startswith("arn:"):
+                arn = region.arns.container_instance(cluster.name, instance_id)
             failures.append({"arn": arn, "reason": "MISSING"})
             continue
         reason = refusal(instance, required, wanted)
@@ -172,9 +208,10 @@ def start_task(region: Region, params: dict[str, Any]) -> dict[str, Any]:
             continue
         task = _new_task(region, cluster, definition, instance, containers, params, now)
         task.holding = instance.resources.reserve(wanted)
+        _assign_gpus(task.containers, containers, task.holding.gpu_ids)
         task.cpu, task.memory = task_cpu, task_memory
         task.tags = [dict(t) for t in tags]
-        task.overrides = echo
+        task.overrides = copy.deepcopy(echo)
         if volume is not None:
             task.attachments.append(_ebs_attachment(region, volume))
         _remember(region, cluster, instance, task)
@@ -261,6 +298,16 @@ def _container(
             [{"name": "ExecuteCommandAgent", "lastStatus": "PENDING"}] if execute else []
         ),
     )
+
+
+def _assign_gpus(
+    containers: list[Container], definitions: list[dict[str, Any]], gpu_ids: tuple[str, ...]
+) -> None:
+    """Hand the task's reserved GPUs to its containers in order, as many as each asked for."""
+    free = list(gpu_ids)
+    for container, definition in zip(containers, definitions, strict=True):
+        count = gpu_count(definition)
+        container.gpu_ids, free = free[:count], free[count:]
 
 
 def _ebs_attachment(region: Region, volume: dict[str, Any]) -> dict[str, Any]:

@@ -19,6 +19,8 @@ def check_tags(tags: list[dict[str, Any]], allow_empty: bool = True) -> Tags:
         raise client_error("Tags can not be empty.")
     seen: set[str] = set()
     for tag in tags:
+        if "key" not in tag:  # Mock decision: the model does not require it; ECS needs a key.
+            raise invalid_parameter("Tag key must not be empty.")
         key = str(tag.get("key", ""))
         if key.lower().startswith("aws:"):
             raise invalid_parameter("Tag key must not start with aws:")

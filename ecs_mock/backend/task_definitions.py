@@ -10,6 +10,7 @@ from ..errors import client_error, invalid_parameter
 from .lookup import NAME_PATTERN, find_task_definition, split_task_definition
 from .models import TaskDefinition
 from .paging import page
+from .placement import bad_gpu_value
 from .state import Region
 from .tags import check_tags
 
@@ -58,6 +59,12 @@ def _container(
         raise client_error(
             f"Invalid setting for container '{name}'. "
             "'memory' must be greater than or equal to 'memoryReservation'."
+        )
+    gpu = bad_gpu_value(container)
+    if gpu is not None:
+        # Mock decision: ECS documents GPU values as whole numbers but not this message.
+        raise client_error(
+            f"Invalid GPU value {gpu} for container '{name}'. It must be a positive whole number."
         )
     container["portMappings"] = [_port(m, network_mode) for m in container["portMappings"]]
     return container
