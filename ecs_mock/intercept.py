@@ -84,8 +84,16 @@ class Interceptor:
                 return
             self._wrap(HierarchicalEmitter, "emit", self._wrapped_emit)
             self._wrap(Endpoint, "_send", self._guarded_send)
-            aio = _aio_endpoint()
-            if aio is not None:
+        self._guard_aio()
+
+    def _guard_aio(self) -> None:
+        """Guard aiobotocore's endpoint too, also when it is imported after the mock started
+        (then from its first signed ECS request)."""
+        aio = _aio_endpoint()
+        if aio is None or (aio, "_send") in self._originals:
+            return
+        with self._lock:
+            if self._answer is not None and (aio, "_send") not in self._originals:
                 self._wrap(aio, "_send", self._guarded_send)
 
     def uninstall(self) -> None:
@@ -113,6 +121,7 @@ class Interceptor:
                 return [(_answer_handler, response)]
             if answer is not None and event_name.startswith(BEFORE_SIGN):
                 _lend_credentials(kwargs)
+                interceptor._guard_aio()
             return original(emitter, event_name, **kwargs)
 
         return emit
@@ -145,7 +154,9 @@ def _respond(answer: Answer, request: Any, is_async: bool) -> AWSResponse:
         body = body.read()
     result = answer(_header(headers, "X-Amz-Target"), body, region, access_key)
     kind = _AsyncResponse if is_async else AWSResponse
-    return kind(request.url, result.status, cast(HTTPHeaders, result.headers), _RawBody(result.body))
+    return kind(
+        request.url, result.status, cast(HTTPHeaders, result.headers), _RawBody(result.body)
+    )
 
 
 def _header(headers: Any, name: str) -> str | None:

@@ -51,7 +51,7 @@ def parse_body(body: bytes | str | None) -> dict[str, Any]:
         return {}
     try:
         params = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nesting too deep
         raise EcsError("SerializationException", "The request body is not valid JSON.") from None
     if not isinstance(params, dict):
         raise EcsError("SerializationException", "The request body must be a JSON object.")

@@ -1,0 +1,243 @@
+"""No ECS request leaves the process while a mock is active: every call works with sockets
+blocked, and a request that would still reach a real AWS endpoint (because something else took
+interception away) raises RealEcsCallBlocked before any connection is tried."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.endpoint import Endpoint
+from botocore.exceptions import HTTPClientError
+from botocore.hooks import HierarchicalEmitter
+
+from ecs_mock import EcsMock, RealEcsCallBlocked, mock_ecs
+from ecs_mock.intercept import INTERCEPTOR
+
+NO_RETRY = Config(retries={"max_attempts": 1, "mode": "standard"})
+CONTAINERS = [{"name": "c", "image": "busybox", "memory": 64, "cpu": 64}]
+
+
+class NetworkUsed(AssertionError):
+    """A test tried to open a connection or resolve a name."""
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Every way out of the process raises (and is recorded)."""
+    attempts: list[Any] = []
+
+    def refuse(*args: Any, **_: Any) -> Any:
+        attempts.append(args[1:] if args and isinstance(args[0], socket.socket) else args)
+        raise NetworkUsed(f"network use attempted: {args!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    return attempts
+
+
+def _every_operation(client: Any, mock: EcsMock) -> int:
+    """One call of each supported operation; returns how many were made."""
+    calls = 0
+
+    def call(name: str, **params: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return getattr(client, name)(**params)
+
+    cluster = call("create_cluster", clusterName="c")["cluster"]["clusterArn"]
+    call("describe_clusters", clusters=[cluster])
+    call("list_clusters")
+    definition = call("register_task_definition", family="f", containerDefinitions=CONTAINERS)[
+        "taskDefinition"
+    ]["taskDefinitionArn"]
+    call("describe_task_definition", taskDefinition="f")
+    call("list_task_definitions")
+    call("list_task_definition_families")
+    document = '{"instanceId": "i-0123456789abcdef0", "instanceType": "m5.large"}'
+    instance = call("register_container_instance", cluster="c", instanceIdentityDocument=document)[
+        "containerInstance"
+    ]["containerInstanceArn"]
+    call("describe_container_instances", cluster="c", containerInstances=[instance])
+    call("list_container_instances", cluster="c")
+    task = call("start_task", cluster="c", taskDefinition="f", containerInstances=[instance])
+    task_arn = task["tasks"][0]["taskArn"]
+    call("describe_tasks", cluster="c", tasks=[task_arn])
+    call("list_tasks", cluster="c")
+    call("tag_resource", resourceArn=task_arn, tags=[{"key": "k", "value": "v"}])
+    call("list_tags_for_resource", resourceArn=task_arn)
+    call("untag_resource", resourceArn=task_arn, tagKeys=["k"])
+    call("stop_task", cluster="c", task=task_arn)
+    call(
+        "update_container_instances_state",
+        cluster="c",
+        containerInstances=[instance],
+        status="DRAINING",
+    )
+    call("deregister_container_instance", cluster="c", containerInstance=instance, force=True)
+    call("deregister_task_definition", taskDefinition=definition)
+    call("delete_cluster", cluster="c")
+    with pytest.raises(client.exceptions.ClusterNotFoundException):
+        call("list_tasks", cluster="gone")
+    return calls
+
+
+def test_every_operation_works_with_sockets_blocked(
+    ecs_mock: EcsMock, no_network: list[Any]
+) -> None:
+    client = boto3.client("ecs", region_name="us-east-1", config=NO_RETRY)
+    made = _every_operation(client, ecs_mock)
+    assert made == len(ecs_mock.calls) >= 21
+    assert no_network == []
+
+
+def test_aiobotocore_works_with_sockets_blocked(ecs_mock: EcsMock, no_network: list[Any]) -> None:
+    from aiobotocore.session import get_session
+
+    async def run() -> list[str]:
+        async with get_session().create_client(
+            "ecs", region_name="us-east-1", config=NO_RETRY
+        ) as client:
+            await client.create_cluster(clusterName="a")
+            return list((await client.list_clusters())["clusterArns"])
+
+    assert asyncio.run(run()) == ["arn:aws:ecs:us-east-1:123456789012:cluster/a"]
+    assert no_network == []
+
+
+def _no_answer(emitter: Any) -> Any:
+    """What an emitter with no before-send handler returns: [] (awaitable for aiobotocore)."""
+    if inspect.iscoroutinefunction(type(emitter)._emit):
+
+        async def nothing() -> list[Any]:
+            return []
+
+        return nothing()
+    return []
+
+
+@pytest.fixture
+def interception_taken_away(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Another library wraps the emitter after us and swallows ECS before-send, as a clumsy
+    stub would: botocore then goes on to send the request itself."""
+    with mock_ecs():
+        ours = HierarchicalEmitter.emit
+
+        def emit(emitter: Any, event_name: str, **kwargs: Any) -> Any:
+            if event_name.startswith("before-send.ecs"):
+                return _no_answer(emitter)
+            return ours(emitter, event_name, **kwargs)
+
+        monkeypatch.setattr(HierarchicalEmitter, "emit", emit)
+        yield
+        monkeypatch.undo()
+
+
+@pytest.mark.parametrize(
+    ("region", "endpoint"),
+    [
+        ("us-east-1", None),
+        ("cn-north-1", None),
+        ("us-gov-west-1", None),
+        ("us-east-1", "https://ecs-fips.us-east-1.amazonaws.com"),
+        ("us-east-1", "https://ecs.us-east-1.api.aws"),
+    ],
+)
+def test_real_endpoint_is_refused_when_interception_is_gone(
+    interception_taken_away: None, no_network: list[Any], region: str, endpoint: str | None
+) -> None:
+    client = boto3.client("ecs", region_name=region, endpoint_url=endpoint, config=NO_RETRY)
+    with pytest.raises(RealEcsCallBlocked, match="real AWS"):
+        client.list_clusters()
+    assert no_network == []  # refused before any connection or DNS look-up
+
+
+def test_aiobotocore_real_endpoint_is_refused_when_interception_is_gone(
+    interception_taken_away: None, no_network: list[Any]
+) -> None:
+    from aiobotocore.session import get_session
+
+    async def run() -> None:
+        async with get_session().create_client(
+            "ecs", region_name="us-east-1", config=NO_RETRY
+        ) as client:
+            await client.list_clusters()
+
+    with pytest.raises(RealEcsCallBlocked):
+        asyncio.run(run())
+    assert no_network == []
+
+
+def test_aiobotocore_imported_after_the_mock_started_is_guarded(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import asyncio
+        import inspect
+        import socket
+        import sys
+        import pytest
+        from botocore.hooks import HierarchicalEmitter
+        from ecs_mock import RealEcsCallBlocked, mock_ecs
+
+        def test_it(monkeypatch):
+            def refuse(*args, **kwargs):
+                raise AssertionError("network use attempted")
+
+            for owner, name in [(socket.socket, "connect"), (socket, "getaddrinfo")]:
+                monkeypatch.setattr(owner, name, refuse)
+            assert "aiobotocore.endpoint" not in sys.modules
+            with mock_ecs():
+                from aiobotocore.session import get_session
+                ours = HierarchicalEmitter.emit
+
+                async def nothing():
+                    return []
+
+                def emit(e, name, **kw):
+                    if name.startswith("before-send.ecs"):
+                        return nothing() if inspect.iscoroutinefunction(type(e)._emit) else []
+                    return ours(e, name, **kw)
+
+                monkeypatch.setattr(HierarchicalEmitter, "emit", emit)
+
+                async def run():
+                    async with get_session().create_client("ecs", region_name="us-east-1") as c:
+                        await c.list_clusters()
+
+                with pytest.raises(RealEcsCallBlocked):
+                    asyncio.run(run())
+        """
+    )
+    pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:ecs_mock").assert_outcomes(
+        passed=1
+    )
+
+
+def test_the_guard_leaves_with_the_mock() -> None:
+    original = Endpoint.__dict__["_send"]
+    with mock_ecs():
+        assert Endpoint.__dict__["_send"] is not original
+        assert INTERCEPTOR.active
+    assert Endpoint.__dict__["_send"] is original
+    assert not INTERCEPTOR.active
+
+
+def test_other_services_are_not_blocked_by_the_guard(
+    interception_taken_away: None, no_network: list[Any]
+) -> None:
+    # The guard is about ECS only: an S3 request goes on to the network (refused here by the
+    # socket block, not by ecs_mock).
+    s3 = boto3.client("s3", region_name="us-east-1", config=NO_RETRY)
+    with pytest.raises(HTTPClientError, match="network use attempted"):
+        s3.list_buckets()
+    assert no_network  # it did try to leave
