@@ -46,3 +46,14 @@ def ecs_mock_fixture(
     monkeypatch.setenv("AWS_DEFAULT_REGION", options.get("region", "us-east-1"))
     with EcsMock(**options) as mock:
         yield mock
+
+
+@pytest.fixture(scope="session")
+def ecs_mock_server() -> Iterator[str]:
+    """URL of a local ecs_mock HTTP server with the built-in default state, one per session
+    (so one per xdist worker). Point clients at it with `endpoint_url=`; state is shared by
+    the session: POST {url}/_ecs_mock/reset to start again."""
+    from .server import EcsServer  # imported here: most sessions never start a server
+
+    with EcsServer(port=0) as server:
+        yield server.url

@@ -1,0 +1,284 @@
+"""The HTTP door: a stdlib threading server speaking awsJson 1.1 on loopback.
+
+Every answer, including to malformed HTTP, other paths and methods, and oversized bodies, is
+the JSON error envelope AWS uses (`{"__type", "message"}`), never HTML or a traceback.
+Each connection has its own thread and a socket timeout, so a slow client holds only itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+import socketserver
+import sys
+import threading
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from ..errors import EcsError, server_error
+from ..protocol import CONTENT_TYPE, Reply, error_reply
+from .app import ServerApp, ServerOptions
+from .auth import SignedRequest
+from .control import PREFIX, handle_control
+
+logger = logging.getLogger("ecs_mock.server")
+# Mock decision: AWS's exact codes for HTTP-level faults are not documented; these names say
+# what went wrong and parse as modeled-looking errors in every SDK.
+_HTTP_ERROR_CODES = {
+    400: "BadRequestException",
+    404: "UnknownOperationException",
+    408: "RequestTimeoutException",
+    411: "MissingContentLengthException",
+    413: "RequestEntityTooLargeException",
+    414: "RequestURITooLongException",
+    431: "RequestHeaderFieldsTooLargeException",
+    501: "UnknownOperationException",
+    505: "BadRequestException",
+}
+# Refused bodies up to this many times the limit are read and dropped (see _drain).
+_DRAIN_FACTOR = 16
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as SDK clients expect
+    # Headers and body are two writes: with Nagle on, the body waits for the client's delayed
+    # ACK (~40 ms) on every keep-alive request, capping a connection at ~25 req/s.
+    disable_nagle_algorithm = True
+    server: _HttpServer
+
+    def version_string(self) -> str:
+        return "ecs-mock"
+
+    def setup(self) -> None:
+        self.timeout = self.server.app.options.request_timeout  # type: ignore[misc]
+        super().setup()
+
+    def do_POST(self) -> None:
+        self._serve()
+
+    do_GET = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_HEAD = do_POST
+
+    def _serve(self) -> None:
+        try:
+            result = self._route()
+        except EcsError as error:
+            result = error_reply(error)
+        except TimeoutError:
+            self.close_connection = True
+            result = error_reply(_http_error(408, "The client did not send the body in time."))
+        except Exception:
+            logger.exception("ecs_mock server failed on %s %s", self.command, self.path)
+            result = error_reply(server_error("ecs_mock internal error; see the server log."))
+        self._send(result)
+
+    def _route(self) -> Reply:
+        app = self.server.app
+        path = self.path
+        if path.startswith(PREFIX) or path.rstrip("/") == PREFIX.rstrip("/"):
+            return handle_control(app, self.command, path, self._read_body())
+        if path.split("?", 1)[0] != "/" or self.command != "POST":
+            self._discard_body()
+            raise EcsError(
+                "UnknownOperationException",
+                f"ECS is served at POST / (awsJson 1.1); got {self.command} {path}. "
+                f"Control routes are under {PREFIX}.",
+                status=404,
+            )
+        body = self._read_body()
+        content_type = (self.headers.get("Content-Type") or "").split(";", 1)[0].strip().lower()
+        if content_type != CONTENT_TYPE:
+            # Mock decision: AWS JSON services answer a wrong content type with
+            # UnknownOperationException (they route on it); 400 as for any client error.
+            raise EcsError(
+                "UnknownOperationException",
+                f"Content-Type must be {CONTENT_TYPE}, got {content_type or 'none'!r}.",
+            )
+        request = SignedRequest(
+            method=self.command,
+            host=self.headers.get("Host") or "",
+            path=path,
+            headers=dict(self.headers.items()),
+            body=body,
+        )
+        return app.handle_ecs(request)
+
+    def _content_length(self) -> int:
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            self.close_connection = True
+            raise _http_error(411, "Chunked request bodies are not accepted; send Content-Length.")
+        raw = self.headers.get("Content-Length")
+        if raw is None:
+            return 0
+        try:
+            length = int(raw)
+        except ValueError:
+            length = -1
+        if length < 0:
+            self.close_connection = True
+            raise _http_error(400, f"Content-Length {raw!r} is not a byte count.")
+        limit = self.server.app.options.max_body
+        if length > limit:
+            self.close_connection = True
+            self._drain(length)
+            raise _http_error(
+                413, f"Request body of {length} bytes is larger than the {limit}-byte limit."
+            )
+        return length
+
+    def _drain(self, length: int) -> None:
+        """Read and drop a refused body, so the client (still sending) sees our answer rather
+        than a reset connection; a body far beyond the limit is not worth the wait."""
+        if length > _DRAIN_FACTOR * self.server.app.options.max_body:
+            return
+        while length > 0:
+            chunk = self.rfile.read(min(length, 65536))
+            if not chunk:
+                return
+            length -= len(chunk)
+
+    def _read_body(self) -> bytes:
+        length = self._content_length()
+        body = self.rfile.read(length) if length else b""
+        if len(body) < length:
+            self.close_connection = True
+            raise _http_error(400, "The connection closed before the whole body arrived.")
+        return body
+
+    def _discard_body(self) -> None:
+        try:
+            self._read_body()
+        except EcsError:
+            self.close_connection = True
+
+    def _send(self, result: Reply) -> None:
+        self.send_response(result.status)
+        for name, value in result.headers.items():
+            self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(result.body)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Malformed requests, unknown methods, oversized headers: JSON like everything else."""
+        self.close_connection = True
+        if self.request_version == "HTTP/0.9":
+            # Set before the request line was understood; 0.9 replies carry no status line.
+            self.request_version = "HTTP/1.1"
+        text = message or explain or _phrase(code)
+        with contextlib.suppress(OSError):
+            self._send(error_reply(_http_error(code, text)))
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if self.server.app.options.verbose:
+            sys.stderr.write(f"ecs-mock: {self.address_string()} {format % args}\n")
+
+
+class _HttpServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], app: ServerApp) -> None:
+        self.app = app
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, _Handler)
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind resolves the host name (getfqdn), which can stall on DNS.
+        socketserver.TCPServer.server_bind(self)
+        host, port = self.server_address[:2]
+        self.server_name = str(host)
+        self.server_port = int(port)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that hangs up mid-reply is its own problem; say so only when asked.
+        if self.app.options.verbose:
+            super().handle_error(request, client_address)
+
+
+class EcsServer:
+    """The local ECS server, in a background thread (tests) or the foreground (`ecs-mock`).
+
+    `EcsServer(port=0).start()` binds a free port; `.url` is where to point clients;
+    `.app` gives the setup shortcuts (`server.app.view().add_container_instance(...)`).
+    """
+
+    def __init__(self, options: ServerOptions | None = None, **option_values: Any) -> None:
+        self.options = options or ServerOptions(**option_values)
+        self.app = ServerApp(self.options)
+        self._httpd = _HttpServer((self.options.host, self.options.port), self.app)
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    @property
+    def host(self) -> str:
+        return self.options.host
+
+    @property
+    def port(self) -> int:
+        return int(self._httpd.server_address[1])
+
+    @property
+    def url(self) -> str:
+        host = self.options.host
+        shown = f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{self.port}"
+
+    def start(self) -> EcsServer:
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._httpd.serve_forever,
+                kwargs={"poll_interval": 0.1},
+                name=f"ecs-mock-server-{self.port}",
+                daemon=True,
+            )
+            self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        """Serve in this thread until `stop()` (from another thread) or KeyboardInterrupt."""
+        try:
+            self._httpd.serve_forever(poll_interval=0.2)
+        finally:
+            self._close()
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            # shutdown() waits for a serve_forever loop, so only when one was started here.
+            self._httpd.shutdown()
+            self._thread.join()
+            self._thread = None
+        self._close()
+
+    def _close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._httpd.server_close()
+        self.app.save()
+
+    def __enter__(self) -> EcsServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+# The name the issue and the benchmarks know it by.
+ThreadedServer = EcsServer
+
+
+def _http_error(status: int, message: str) -> EcsError:
+    return EcsError(_HTTP_ERROR_CODES.get(status, "BadRequestException"), message, status)
+
+
+def _phrase(code: int) -> str:
+    try:
+        return HTTPStatus(code).phrase
+    except ValueError:
+        return "Bad request"
