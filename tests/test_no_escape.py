@@ -238,6 +238,8 @@ def test_other_services_are_not_blocked_by_the_guard(
     # The guard is about ECS only: an S3 request goes on to the network (refused here by the
     # socket block, not by ecs_mock).
     s3 = boto3.client("s3", region_name="us-east-1", config=NO_RETRY)
-    with pytest.raises(HTTPClientError, match="network use attempted"):
+    # The wording of botocore's wrapper varies with how urllib3 failed; what matters is that the
+    # request reached the socket layer (recorded) instead of being stopped by RealEcsCallBlocked.
+    with pytest.raises(HTTPClientError):
         s3.list_buckets()
     assert no_network  # it did try to leave
