@@ -22,7 +22,7 @@ from botocore.credentials import Credentials
 from botocore.endpoint import Endpoint
 from botocore.hooks import HierarchicalEmitter
 
-from .protocol import Reply, region_of_host, signer_of
+from .protocol import Reply, header, region_of_host, signer_of
 
 BEFORE_SEND = "before-send.ecs."
 BEFORE_SIGN = "before-sign.ecs."
@@ -146,24 +146,17 @@ async def _resolved(value: Any) -> Any:
 
 def _respond(answer: Answer, request: Any, is_async: bool) -> AWSResponse:
     headers = request.headers
-    access_key, region = signer_of(_header(headers, "Authorization"))
+    access_key, region = signer_of(header(headers, "Authorization"))
     if region is None:
         region = region_of_host(urlsplit(request.url).hostname or "")
     body = request.body
     if hasattr(body, "read"):
         body = body.read()
-    result = answer(_header(headers, "X-Amz-Target"), body, region, access_key)
+    result = answer(header(headers, "X-Amz-Target"), body, region, access_key)
     kind = _AsyncResponse if is_async else AWSResponse
     return kind(
         request.url, result.status, cast(HTTPHeaders, result.headers), _RawBody(result.body)
     )
-
-
-def _header(headers: Any, name: str) -> str | None:
-    value = headers.get(name)
-    if isinstance(value, bytes):
-        return value.decode("latin-1")
-    return value  # type: ignore[no-any-return]
 
 
 def _lend_credentials(kwargs: dict[str, Any]) -> None:
@@ -177,7 +170,7 @@ def _lend_credentials(kwargs: dict[str, Any]) -> None:
 
 
 def _is_real_ecs(request: Any) -> bool:
-    target = _header(request.headers, "X-Amz-Target") or ""
+    target = header(request.headers, "X-Amz-Target") or ""
     host = urlsplit(request.url).hostname or ""
     is_ecs = target.startswith("AmazonEC2ContainerService") or host.startswith("ecs.")
     return is_ecs and host.endswith(_REAL_HOSTS)

@@ -23,8 +23,12 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+# One encoder for every reply: json.dumps with non-default options builds a new one per call.
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
+
+
 def reply(status: int, payload: dict[str, Any], request_id: str | None = None) -> Reply:
-    body = json.dumps(payload, separators=(",", ":")).encode()
+    body = _ENCODER.encode(payload).encode()
     headers = {
         "x-amzn-RequestId": request_id or str(uuid.uuid4()),
         "Content-Type": CONTENT_TYPE,
@@ -56,6 +60,18 @@ def parse_body(body: bytes | str | None) -> dict[str, Any]:
     if not isinstance(params, dict):
         raise EcsError("SerializationException", "The request body must be a JSON object.")
     return params
+
+
+def header(headers: Any, name: str) -> str | None:
+    """A header's value whatever the mapping's case rules and byte/str type (botocore sends
+    bytes for some headers; the HTTP server's mapping is a plain dict)."""
+    value = headers.get(name)
+    if value is None:
+        lowered = name.lower()
+        value = next((v for k, v in headers.items() if k.lower() == lowered), None)
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    return None if value is None else str(value)
 
 
 def signer_of(authorization: str | None) -> tuple[str | None, str | None]:

@@ -18,7 +18,7 @@ from .. import clock, persistence, seed_state
 from ..backend import Backend, Timings, lifecycle
 from ..controls import Controls
 from ..dispatch import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Dispatcher
-from ..protocol import Reply, signer_of
+from ..protocol import Reply, header, signer_of
 from ..testing import TestControls
 from .auth import SignedRequest, verify
 
@@ -104,8 +104,8 @@ class ServerApp:
         if self.options.credentials:
             secrets = {key: c.secret for key, c in self.options.credentials.items()}
             verify(request, secrets)
-        access_key, region = signer_of(_header(request.headers, "Authorization"))
-        target = _header(request.headers, "X-Amz-Target")
+        access_key, region = signer_of(header(request.headers, "Authorization"))
+        target = header(request.headers, "X-Amz-Target")
         result = self.dispatcher.handle(
             target, request.body, region or self.options.region, access_key
         )
@@ -196,11 +196,3 @@ class ServerApp:
                 print(f"ecs-mock: cannot write state file {path}: {error}", file=sys.stderr)
                 return
             self._saved_generation = generation
-
-
-def _header(headers: Mapping[str, str], name: str) -> str | None:
-    lowered = name.lower()
-    for key, value in headers.items():
-        if key.lower() == lowered:
-            return value
-    return None

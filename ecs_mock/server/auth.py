@@ -17,6 +17,7 @@ from botocore.awsrequest import AWSRequest, HTTPHeaders
 from botocore.credentials import Credentials
 
 from ..errors import EcsError
+from ..protocol import header
 
 _AUTHORIZATION = re.compile(
     r"^AWS4-HMAC-SHA256\s+Credential=(?P<key>[^/,\s]+)/(?P<date>\d{8})/(?P<region>[^/,\s]+)/"
@@ -56,7 +57,7 @@ def invalid_signature() -> EcsError:
 
 def verify(request: SignedRequest, secrets: Mapping[str, str]) -> None:
     """Raise the error AWS would send unless `request` is signed by a key in `secrets`."""
-    authorization = _header(request.headers, "Authorization")
+    authorization = header(request.headers, "Authorization")
     if not authorization:
         raise missing_token()
     match = _AUTHORIZATION.match(authorization.strip())
@@ -69,12 +70,12 @@ def verify(request: SignedRequest, secrets: Mapping[str, str]) -> None:
     secret = secrets.get(match["key"])
     if secret is None:
         raise unrecognized_client()
-    amz_date = _header(request.headers, "X-Amz-Date")
+    amz_date = header(request.headers, "X-Amz-Date")
     if not amz_date:
         raise EcsError(
             "IncompleteSignatureException", "Authorization header requires existence of a date."
         )
-    content_hash = _header(request.headers, "X-Amz-Content-SHA256")
+    content_hash = header(request.headers, "X-Amz-Content-SHA256")
     if content_hash not in (None, _UNSIGNED_PAYLOAD) and not hmac.compare_digest(
         content_hash, hashlib.sha256(request.body).hexdigest()
     ):
@@ -86,7 +87,7 @@ def verify(request: SignedRequest, secrets: Mapping[str, str]) -> None:
 
 def _signature(request: SignedRequest, match: re.Match[str], secret: str, amz_date: str) -> str:
     signed = match["headers"].split(";")
-    headers = {name: _header(request.headers, name) or "" for name in signed}
+    headers = {name: header(request.headers, name) or "" for name in signed}
     aws_request = AWSRequest(
         method=request.method,
         url=f"http://{request.host}{request.path}",
@@ -111,11 +112,3 @@ class _Recompute(SigV4Auth):
         for name in self.signed:
             chosen[name] = request.headers.get(name, "")
         return chosen
-
-
-def _header(headers: Mapping[str, str], name: str) -> str | None:
-    lowered = name.lower()
-    for key, value in headers.items():
-        if key.lower() == lowered:
-            return value
-    return None
