@@ -7,7 +7,7 @@ from typing import Any
 from ..errors import EcsError, invalid_parameter
 from .lookup import DEFAULT_CLUSTER, NAME_PATTERN, cluster_name, find_cluster
 from .models import Cluster
-from .paging import page
+from .paging import paged
 from .state import Region
 from .tags import check_tags
 
@@ -54,11 +54,7 @@ def describe_clusters(region: Region, params: dict[str, Any]) -> dict[str, Any]:
 
 def list_clusters(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     arns = (c.arn for c in region.clusters.values() if c.status == "ACTIVE")
-    items, token = page(arns, params.get("nextToken"), params.get("maxResults"))
-    result: dict[str, Any] = {"clusterArns": items}
-    if token:
-        result["nextToken"] = token
-    return result
+    return paged("clusterArns", arns, params)
 
 
 def delete_cluster(region: Region, params: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from ..errors import EcsError, client_error, invalid_parameter
 from . import instance_types
 from .lookup import cluster_name, find_cluster, instance_id_of
 from .models import Cluster, ContainerInstance
-from .paging import page
+from .paging import paged
 from .resources import AGENT_RESERVED_PORTS, Resources
 from .state import Region
 from .tags import check_tags
@@ -180,11 +180,7 @@ def list_container_instances(region: Region, params: dict[str, Any]) -> dict[str
         for i in cluster.instances.values()
         if (i.status == status if status else i.status != "INACTIVE")
     )
-    items, token = page(arns, params.get("nextToken"), params.get("maxResults"))
-    result: dict[str, Any] = {"containerInstanceArns": items}
-    if token:
-        result["nextToken"] = token
-    return result
+    return paged("containerInstanceArns", arns, params)
 
 
 def update_container_instances_state(region: Region, params: dict[str, Any]) -> dict[str, Any]:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ..errors import invalid_parameter
 
@@ -51,3 +51,12 @@ def page_size(max_results: int | None, limit: int = 100) -> int:
     if not 1 <= size <= limit:
         raise invalid_parameter(f"maxResults must be between 1 and {limit}.")
     return size
+
+
+def paged(key: str, items: Iterable[T], params: Mapping[str, Any]) -> dict[str, Any]:
+    """A List* answer: one page of `items` under `key`, plus `nextToken` when more remain."""
+    window, token = page(items, params.get("nextToken"), params.get("maxResults"))
+    result: dict[str, Any] = {key: window}
+    if token:
+        result["nextToken"] = token
+    return result

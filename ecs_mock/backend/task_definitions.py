@@ -9,7 +9,7 @@ from .. import clock
 from ..errors import client_error, invalid_parameter
 from .lookup import NAME_PATTERN, find_task_definition, split_task_definition
 from .models import TaskDefinition
-from .paging import page
+from .paging import paged
 from .placement import bad_gpu_value
 from .state import Region
 from .tags import check_tags
@@ -208,11 +208,7 @@ def list_task_definitions(region: Region, params: dict[str, Any]) -> dict[str, A
     ]
     if params.get("sort") == "DESC":
         arns.reverse()
-    items, token = page(arns, params.get("nextToken"), params.get("maxResults"))
-    result: dict[str, Any] = {"taskDefinitionArns": items}
-    if token:
-        result["nextToken"] = token
-    return result
+    return paged("taskDefinitionArns", arns, params)
 
 
 def list_task_definition_families(region: Region, params: dict[str, Any]) -> dict[str, Any]:
@@ -224,8 +220,4 @@ def list_task_definition_families(region: Region, params: dict[str, Any]) -> dic
         if family.startswith(prefix)
         and (status == "ALL" or any(d.status == status for d in revisions))
     ]
-    items, token = page(families, params.get("nextToken"), params.get("maxResults"))
-    result: dict[str, Any] = {"families": items}
-    if token:
-        result["nextToken"] = token
-    return result
+    return paged("families", families, params)
