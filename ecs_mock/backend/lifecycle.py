@@ -168,7 +168,9 @@ def _run(region: Region, task: Task, at: float) -> None:
         task.connectivity = "CONNECTED"
         task.times["connectivityAt"] = at
     network_mode = task.task_definition.network_mode
-    taken = _host_ports_in_use(region, task)
+    # Scanning the instance's tasks costs O(tasks there): only when a port needs choosing.
+    needs_ports = any(container.port_mappings for container in task.containers)
+    taken = _host_ports_in_use(region, task) if needs_ports else set()
     for container in task.containers:
         if container.last_status != "PENDING":
             continue

@@ -1,0 +1,263 @@
+"""Each contender doing the same boto3 work; each function returns plain numbers (s, bytes)."""
+
+from __future__ import annotations
+
+import gc
+import json
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from _floor import canned_call, time_canned, time_stubber
+from _workload import (
+    CLUSTER,
+    INSTANCES_PER_CALL,
+    client,
+    ec2_ids,
+    fill,
+    moto_ec2_ids,
+    moto_ecs,
+    moto_set_up,
+    once,
+    per_call,
+    register_instance,
+    register_params,
+    set_up,
+    start_one,
+    start_params,
+)
+
+from ecs_mock import mock_ecs
+
+WANTED = "wanted"  # the startedBy whose tasks ListTasks looks for
+WANTED_COUNT = 10
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How much work each row does; --quick shrinks it."""
+
+    calls: int  # calls per repeat for fast operations
+    repeat: int
+    tasks: int  # "among N tasks" for DescribeTasks / ListTasks
+    moto_tasks: int  # moto's DescribeTasks/ListTasks cluster size (it is O(cluster))
+    moto_calls: int
+    memory_tasks: int
+    moto_memory_tasks: int
+    enter_exit: int
+    imports: int
+
+
+FULL = Sizes(1000, 5, 10_000, 10_000, 200, 10_000, 10_000, 500, 7)
+QUICK = Sizes(200, 3, 10_000, 10_000, 40, 2_000, 500, 100, 3)
+
+
+def _describe_params(arns: list[str]) -> dict[str, Any]:
+    step = max(1, len(arns) // 100)
+    return {"cluster": CLUSTER, "tasks": arns[::step][:100]}
+
+
+LIST_PARAMS = {"cluster": CLUSTER, "startedBy": WANTED}
+
+
+def _populate(ecs: Any, instances: list[str], others: int) -> list[str]:
+    """`others` filler tasks plus WANTED_COUNT tasks started by WANTED, in the middle."""
+    arns = fill(ecs, instances, others // 2)
+    fill(ecs, instances, WANTED_COUNT, started_by=WANTED)
+    return arns + fill(ecs, instances, others - others // 2)
+
+
+def _registrar(ecs: Any, spare: Iterator[str]) -> Callable[[], object]:
+    return lambda: register_instance(ecs, next(spare))
+
+
+def paired_writes(sizes: Sizes) -> dict[str, Any]:
+    """StartTask and RegisterContainerInstance: each repeat times ecs_mock (fresh state) and
+    then the canned-bytes floor, so the ratio holds even on a machine whose load drifts."""
+    runs: dict[str, list[float]] = {k: [] for k in ("start", "register", "c_start", "c_reg")}
+    spare = iter(ec2_ids(sizes.calls * sizes.repeat * 2, start=1000))
+    out: dict[str, Any] = {}
+    for seed in range(sizes.repeat):
+        with mock_ecs(seed=seed):
+            ecs = client()
+            instances = set_up(ecs, ec2_ids(INSTANCES_PER_CALL))
+            runs["start"].append(per_call(partial(start_one, ecs, instances[0]), sizes.calls, 1))
+            runs["register"].append(per_call(_registrar(ecs, spare), sizes.calls, 1))
+            if not out:
+                out["start_task_params"] = start_params(instances[0])
+                out["start_task_response"] = start_one(ecs, instances[0])
+                out["register_params"] = register_params("i-0")
+                out["register_response"] = ecs.register_container_instance(**out["register_params"])
+                canned_start = canned_call(
+                    "StartTask", "start_task", out["start_task_params"], out["start_task_response"]
+                )
+                canned_register = canned_call(
+                    "RegisterContainerInstance",
+                    "register_container_instance",
+                    out["register_params"],
+                    out["register_response"],
+                )
+        runs["c_start"].append(per_call(canned_start, sizes.calls, 1))
+        runs["c_reg"].append(per_call(canned_register, sizes.calls, 1))
+    out["start_task"] = statistics.median(runs["start"])
+    out["register"] = statistics.median(runs["register"])
+    out["canned_start_task"] = statistics.median(runs["c_start"])
+    out["canned_register"] = statistics.median(runs["c_reg"])
+    out["start_over_canned"] = statistics.median(
+        m / c for m, c in zip(runs["start"], runs["c_start"], strict=True)
+    )
+    out["register_over_canned"] = statistics.median(
+        m / c for m, c in zip(runs["register"], runs["c_reg"], strict=True)
+    )
+    return out
+
+
+def ecs_mock_reads(sizes: Sizes) -> dict[str, Any]:
+    """ListTasks and DescribeTasks in a full cluster, plus the responses the floor replays."""
+    out: dict[str, Any] = {}
+    with mock_ecs(seed=2):
+        ecs = client()
+        instances = set_up(ecs, ec2_ids(INSTANCES_PER_CALL))
+        _populate(ecs, instances, 1_000)
+        out["list_1k"] = per_call(lambda: ecs.list_tasks(**LIST_PARAMS), sizes.calls, sizes.repeat)
+        arns = _populate(ecs, instances, sizes.tasks - 1_000)
+        out["list"] = per_call(lambda: ecs.list_tasks(**LIST_PARAMS), sizes.calls, sizes.repeat)
+        out["list_response"] = ecs.list_tasks(**LIST_PARAMS)
+        described = _describe_params(arns)
+        calls = max(10, sizes.calls // 10)
+        out["describe"] = per_call(lambda: ecs.describe_tasks(**described), calls, sizes.repeat)
+        out["describe_response"] = ecs.describe_tasks(**described)
+        out["describe_params"] = described
+    return out
+
+
+def moto_calls(sizes: Sizes) -> dict[str, float]:
+    out: dict[str, float] = {}
+    with moto_ecs() as ecs:
+        instances = moto_set_up(ecs)
+        out["start_task"] = per_call(
+            lambda: start_one(ecs, instances[0]), sizes.moto_calls, sizes.repeat
+        )
+        spare = iter(moto_ec2_ids(sizes.moto_calls * sizes.repeat + 1))
+        out["register"] = per_call(
+            lambda: register_instance(ecs, next(spare)), sizes.moto_calls, sizes.repeat
+        )
+    with moto_ecs() as ecs:
+        instances = moto_set_up(ecs)
+        arns = _populate(ecs, instances, sizes.moto_tasks)
+        out["list"] = per_call(lambda: ecs.list_tasks(**LIST_PARAMS), 5, sizes.repeat)
+        described = _describe_params(arns)
+        # moto scans every task for every reference: seconds per call, so single calls.
+        out["describe"] = once(lambda: ecs.describe_tasks(**described), 1 if sizes is QUICK else 3)
+    return out
+
+
+def floor_calls(writes: dict[str, Any], reads: dict[str, Any], sizes: Sizes) -> dict[str, Any]:
+    """The canned-bytes and Stubber floors, replaying ecs_mock's own answers."""
+    cases = {
+        "start_task": ("start_task", writes["start_task_params"], writes["start_task_response"]),
+        "register": (
+            "register_container_instance",
+            writes["register_params"],
+            writes["register_response"],
+        ),
+        "list": ("list_tasks", LIST_PARAMS, reads["list_response"]),
+        "describe": ("describe_tasks", reads["describe_params"], reads["describe_response"]),
+    }
+    canned = {
+        "start_task": writes["canned_start_task"],
+        "register": writes["canned_register"],
+        "list": time_canned("ListTasks", *cases["list"], sizes.calls, sizes.repeat),
+        "describe": time_canned(
+            "DescribeTasks", *cases["describe"], max(10, sizes.calls // 10), sizes.repeat
+        ),
+    }
+    stubber = {}
+    for key, (method, params, response) in cases.items():
+        n = sizes.calls if key != "describe" else max(10, sizes.calls // 10)
+        stubber[key] = time_stubber(method, params, response, n, sizes.repeat)
+    return {"canned": canned, "stubber": stubber}
+
+
+def enter_exit(sizes: Sizes) -> dict[str, float]:
+    from moto import mock_aws
+
+    def ours() -> None:
+        with mock_ecs():
+            pass
+
+    def theirs() -> None:
+        with mock_aws():
+            pass
+
+    return {
+        "ecs_mock": per_call(ours, sizes.enter_exit, sizes.repeat),
+        "moto": per_call(theirs, max(10, sizes.enter_exit // 10), sizes.repeat),
+    }
+
+
+_IMPORT_PROBE = """
+import json, sys, time
+t0 = time.perf_counter(); import boto3; t1 = time.perf_counter()
+{extra}
+t2 = time.perf_counter()
+print(json.dumps({{"boto3": t1 - t0, "added": t2 - t1, "moto": "moto" in sys.modules}}))
+"""
+
+
+def import_times(sizes: Sizes) -> dict[str, Any]:
+    """Fresh interpreters: `import boto3` alone, and what `import ecs_mock` / moto add to it."""
+
+    def probe(extra: str) -> list[dict[str, Any]]:
+        code = _IMPORT_PROBE.format(extra=extra)
+        runs = []
+        for _ in range(sizes.imports):
+            done = subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True
+            )
+            runs.append(json.loads(done.stdout))
+        return runs
+
+    ours = probe("import ecs_mock")
+    # moto's mock_aws imports its backends lazily on start; this is what a test file pays.
+    theirs = probe("from moto import mock_aws")
+    return {
+        "boto3": statistics.median(r["boto3"] for r in ours),
+        "ecs_mock": statistics.median(r["added"] for r in ours),
+        "moto": statistics.median(r["added"] for r in theirs),
+        "ecs_mock_imports_moto": any(r["moto"] for r in ours),
+    }
+
+
+def _traced_bytes_per_task(ecs: Any, instances: list[str], count: int) -> float:
+    start_one(ecs, instances[0])  # botocore's lazy caches are not the backend's memory
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        fill(ecs, instances, count)
+        gc.collect()
+        after = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    return (after - before) / count
+
+
+def memory(sizes: Sizes) -> dict[str, float]:
+    with mock_ecs(seed=3):
+        ecs = client()
+        instances = set_up(ecs, ec2_ids(INSTANCES_PER_CALL))
+        ours = _traced_bytes_per_task(ecs, instances, sizes.memory_tasks)
+    with moto_ecs() as ecs:
+        theirs = _traced_bytes_per_task(ecs, moto_set_up(ecs), sizes.moto_memory_tasks)
+    return {"ecs_mock": ours, "moto": theirs}
+
+
+def clock_note() -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S")

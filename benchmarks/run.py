@@ -1,0 +1,275 @@
+"""ecs_mock against moto and botocore's floor: `python benchmarks/run.py [--quick] [--json PATH]`.
+
+Prints a table of per-call figures (medians of repeats) with ratios, a PASS/MISS line per target,
+then the same figures as JSON. Timing never fails the run (CI runs --quick); only errors do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _contenders as c
+import _costs
+import _server
+from _workload import fake_credentials
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "n/a"
+    if unit == "s":
+        if value >= 1:
+            return f"{value:.2f} s"
+        if value >= 1e-3:
+            return f"{value * 1e3:.2f} ms"
+        return f"{value * 1e6:.0f} us"
+    if unit == "B":
+        return f"{value / 1024:.2f} KiB"
+    return f"{value:,.0f} {unit}"
+
+
+def _ratio(top: float | None, bottom: float | None) -> float | None:
+    if top is None or bottom is None or bottom == 0:
+        return None
+    return top / bottom
+
+
+def _row(
+    name: str,
+    unit: str,
+    mock: float | None,
+    moto: float | None = None,
+    canned: float | None = None,
+    stubber: float | None = None,
+    note: str = "",
+) -> dict[str, Any]:
+    higher_is_better = unit == "req/s"
+    return {
+        "measure": name,
+        "unit": unit,
+        "ecs_mock": mock,
+        "moto": moto,
+        "canned_bytes": canned,
+        "stubber": stubber,
+        "mock_over_canned": _ratio(mock, canned),
+        "moto_over_mock": _ratio(mock, moto) if higher_is_better else _ratio(moto, mock),
+        "note": note,
+    }
+
+
+def measure(quick: bool) -> dict[str, Any]:
+    sizes = c.QUICK if quick else c.FULL
+    started = time.perf_counter()
+    writes = c.paired_writes(sizes)
+    reads = c.ecs_mock_reads(sizes)
+    ours = {**writes, **reads}
+    floor = c.floor_calls(writes, reads, sizes)
+    theirs = c.moto_calls(sizes)
+    canned, stub = floor["canned"], floor["stubber"]
+    moto_n = f"{sizes.moto_tasks:,}"
+    over = {key: _over_floor(ours[key], theirs[key], canned[key]) for key in theirs}
+    rows = [
+        _row(
+            "StartTask (1 task)",
+            "s",
+            ours["start_task"],
+            theirs["start_task"],
+            canned["start_task"],
+            stub["start_task"],
+            over["start_task"],
+        ),
+        _row(
+            f"DescribeTasks (100 of {sizes.tasks:,})",
+            "s",
+            ours["describe"],
+            theirs["describe"],
+            canned["describe"],
+            stub["describe"],
+            "; ".join(
+                ([] if moto_n == f"{sizes.tasks:,}" else [f"moto among {moto_n} tasks"])
+                + [over["describe"]]
+            ),
+        ),
+        _row(
+            f"ListTasks(startedBy) 10 of {sizes.tasks:,}",
+            "s",
+            ours["list"],
+            theirs["list"],
+            canned["list"],
+            stub["list"],
+            "" if moto_n == f"{sizes.tasks:,}" else f"moto among {moto_n} tasks",
+        ),
+        _row("ListTasks(startedBy) 10 of 1,000", "s", ours["list_1k"]),
+        _row(
+            "RegisterContainerInstance",
+            "s",
+            ours["register"],
+            theirs["register"],
+            canned["register"],
+            stub["register"],
+        ),
+    ]
+    # The write rows were timed in pairs (mock, then floor, per repeat): show the paired ratio.
+    rows[0]["mock_over_canned"] = ours["start_over_canned"]
+    rows[4]["mock_over_canned"] = ours["register_over_canned"]
+    entered = c.enter_exit(sizes)
+    rows.append(_row("mock enter + exit", "s", entered["ecs_mock"], entered["moto"]))
+    imports = c.import_times(sizes)
+    rows.append(
+        _row(
+            "import added to `import boto3`",
+            "s",
+            imports["ecs_mock"],
+            imports["moto"],
+            note=f"import boto3 alone: {imports['boto3'] * 1e3:.0f} ms; moto column: "
+            "`from moto import mock_aws`",
+        )
+    )
+    memory = c.memory(sizes)
+    rows.append(
+        _row(
+            "memory per task (tracemalloc)",
+            "B",
+            memory["ecs_mock"],
+            memory["moto"],
+            note=f"{sizes.memory_tasks:,} tasks; moto {sizes.moto_memory_tasks:,}",
+        )
+    )
+    served = _server.measure(quick)
+    rows.append(
+        _row(
+            "server req/s, 8 clients",
+            "req/s",
+            served.get("ecs_mock"),
+            served.get("moto"),
+            served.get("canned"),
+            note=served.get("note", ""),
+        )
+    )
+    targets = _targets(ours, theirs, canned, entered, imports, memory)
+    costs = _costs.start_task_costs(max(1000, sizes.calls * 2))
+    return {
+        "mode": "quick" if quick else "full",
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+        },
+        "seconds": round(time.perf_counter() - started, 1),
+        "rows": rows,
+        "targets": targets,
+        "start_task_costs": costs,
+    }
+
+
+def _over_floor(mock: float, moto: float, canned: float) -> str:
+    """What each mock adds on top of botocore's own work for the same call and answer."""
+    ours, theirs = mock - canned, moto - canned
+    if ours <= 0:
+        return "ecs_mock within noise of the canned floor"
+    return (
+        f"cost over the canned floor: ecs_mock {_fmt(ours, 's')}, moto {_fmt(theirs, 's')} "
+        f"({theirs / ours:,.0f}x)"
+    )
+
+
+def _target(name: str, value: float | None, goal: str, ok: bool, shown: str) -> dict[str, Any]:
+    return {"target": name, "value": value, "goal": goal, "pass": ok, "measured": shown}
+
+
+def _targets(
+    ours: dict[str, Any],
+    theirs: dict[str, float],
+    canned: dict[str, float],
+    entered: dict[str, float],
+    imports: dict[str, Any],
+    memory: dict[str, float],
+) -> list[dict[str, Any]]:
+    floor_ratio = ours["start_over_canned"]  # paired per repeat: robust to load drift
+    moto_start = theirs["start_task"] / ours["start_task"]
+    moto_describe = theirs["describe"] / ours["describe"]
+    growth = ours["list"] / ours["list_1k"]
+    added = imports["ecs_mock"]
+    return [
+        _target("StartTask vs canned floor", floor_ratio, "<= 1.3x", floor_ratio <= 1.3,
+                f"{floor_ratio:.2f}x"),
+        _target("StartTask vs moto", moto_start, ">= 3x faster", moto_start >= 3,
+                f"{moto_start:.1f}x"),
+        _target("DescribeTasks 100 of 10k vs moto", moto_describe, ">= 100x faster",
+                moto_describe >= 100, f"{moto_describe:,.0f}x"),
+        _target("ListTasks(startedBy) 10k vs 1k tasks", growth, "flat (<= 1.5x)", growth <= 1.5,
+                f"{growth:.2f}x"),
+        _target("mock enter + exit", entered["ecs_mock"], "< 1 ms", entered["ecs_mock"] < 1e-3,
+                _fmt(entered["ecs_mock"], "s")),
+        _target("import ecs_mock adds", added, "< 150 ms, no moto",
+                added < 0.150 and not imports["ecs_mock_imports_moto"],
+                f"{added * 1e3:.0f} ms, moto imported: {imports['ecs_mock_imports_moto']}"),
+        _target("memory per task", memory["ecs_mock"], "< 4 KiB", memory["ecs_mock"] < 4096,
+                _fmt(memory["ecs_mock"], "B")),
+    ]  # fmt: skip
+
+
+def table(result: dict[str, Any]) -> str:
+    head = ["measure", "ecs_mock", "moto", "canned bytes", "Stubber", "mock/canned", "moto/mock"]
+    lines = []
+    for row in result["rows"]:
+        unit = row["unit"]
+        cells = [
+            row["measure"],
+            _fmt(row["ecs_mock"], unit),
+            _fmt(row["moto"], unit),
+            _fmt(row["canned_bytes"], unit),
+            _fmt(row["stubber"], unit),
+            "" if row["mock_over_canned"] is None else f"{row['mock_over_canned']:.2f}x",
+            "" if row["moto_over_mock"] is None else f"{row['moto_over_mock']:,.1f}x",
+        ]
+        lines.append(cells + ([row["note"]] if row["note"] else []))
+    widths = [max(len(line[i]) for line in [head, *lines]) for i in range(len(head))]
+    out = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True))]
+    out.append("  ".join("-" * w for w in widths))
+    for line in lines:
+        text = "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=False))
+        out.append(text + ("  (" + line[-1] + ")" if len(line) > len(head) else ""))
+    out.append("")
+    for t in result["targets"]:
+        verdict = "PASS" if t["pass"] else "MISS"
+        out.append(f"{verdict}  {t['target']:<38} {t['measured']:<32} goal {t['goal']}")
+    out.append("")
+    out.append(_costs.table(result["start_task_costs"]))
+    machine = result["machine"]
+    out.append(
+        f"\n{result['mode']} run, {result['seconds']} s; Python {machine['python']} on "
+        f"{machine['platform']}, {machine['cpus']} CPUs; times are medians, per call"
+    )
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes, for CI (under a minute)")
+    parser.add_argument("--json", metavar="PATH", help="also write the JSON to PATH")
+    args = parser.parse_args(argv)
+    fake_credentials()
+    # moto warns about its own error shapes; that is noise in a benchmark table.
+    warnings.filterwarnings("ignore", category=UserWarning, module="moto")
+    result = measure(args.quick)
+    print(table(result))
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.json:
+        Path(args.json).write_text(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
