@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any, cast
 from urllib.parse import urlsplit
 
+import botocore
 from botocore.awsrequest import AWSResponse, HTTPHeaders
 from botocore.credentials import Credentials
 from botocore.endpoint import Endpoint
@@ -26,6 +27,11 @@ from .protocol import Reply, header, region_of_host, signer_of
 
 BEFORE_SEND = "before-send.ecs."
 BEFORE_SIGN = "before-sign.ecs."
+CHOOSE_SIGNER = "choose-signer.ecs."
+# Signing an in-process request buys nothing (no one checks it) and costs ~0.1 ms a call, so
+# sync clients skip it; who signed, and for which region, travels in these private headers.
+REGION_HEADER = "X-Ecs-Mock-Signing-Region"
+ACCESS_KEY_HEADER = "X-Ecs-Mock-Access-Key"
 FAKE_CREDENTIALS = Credentials("AKIAECSMOCKTESTING00", "ecs-mock-testing-secret")
 _REAL_HOSTS = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws", ".c2s.ic.gov", ".sc2s.sgov.gov")
 
@@ -83,6 +89,9 @@ class Interceptor:
             if self._originals:
                 return
             self._wrap(HierarchicalEmitter, "emit", self._wrapped_emit)
+            self._wrap(
+                HierarchicalEmitter, "emit_until_response", self._wrapped_emit_until_response
+            )
             self._wrap(Endpoint, "_send", self._guarded_send)
         self._guard_aio()
 
@@ -120,11 +129,23 @@ class Interceptor:
                     return _resolved([(_answer_handler, response)])
                 return [(_answer_handler, response)]
             if answer is not None and event_name.startswith(BEFORE_SIGN):
+                _note_signer(kwargs)
                 _lend_credentials(kwargs)
                 interceptor._guard_aio()
             return original(emitter, event_name, **kwargs)
 
         return emit
+
+    def _wrapped_emit_until_response(self, original: Any) -> Any:
+        """Only the sync emitter: aiobotocore's overrides this method and keeps signing."""
+        interceptor = self
+
+        def emit_until_response(emitter: Any, event_name: str, **kwargs: Any) -> Any:
+            if interceptor._answer is not None and event_name.startswith(CHOOSE_SIGNER):
+                return _answer_handler, botocore.UNSIGNED
+            return original(emitter, event_name, **kwargs)
+
+        return emit_until_response
 
     def _guarded_send(self, original: Any) -> Any:
         interceptor = self
@@ -146,7 +167,10 @@ async def _resolved(value: Any) -> Any:
 
 def _respond(answer: Answer, request: Any, is_async: bool) -> AWSResponse:
     headers = request.headers
-    access_key, region = signer_of(header(headers, "Authorization"))
+    region = header(headers, REGION_HEADER)
+    access_key = header(headers, ACCESS_KEY_HEADER)
+    if region is None:
+        access_key, region = signer_of(header(headers, "Authorization"))
     if region is None:
         region = region_of_host(urlsplit(request.url).hostname or "")
     body = request.body
@@ -157,6 +181,23 @@ def _respond(answer: Answer, request: Any, is_async: bool) -> AWSResponse:
     return kind(
         request.url, result.status, cast(HTTPHeaders, result.headers), _RawBody(result.body)
     )
+
+
+def _note_signer(kwargs: dict[str, Any]) -> None:
+    """Carry the signing region and access key to `before-send`, signed or not."""
+    request = kwargs.get("request")
+    if request is None:
+        return
+    request.headers[REGION_HEADER] = kwargs.get("region_name") or ""
+    credentials = getattr(kwargs.get("request_signer"), "_credentials", None)
+    # Read the stored key, never the refreshing property: a refresh could call STS.
+    access_key = None
+    if credentials is not None:
+        access_key = getattr(credentials, "_access_key", None) or vars(credentials).get(
+            "access_key"
+        )
+    if access_key:
+        request.headers[ACCESS_KEY_HEADER] = access_key
 
 
 def _lend_credentials(kwargs: dict[str, Any]) -> None:

@@ -9,7 +9,6 @@ request-level check has passed, so a refused request reserves nothing.
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from typing import Any
@@ -93,7 +92,7 @@ def _check_network(definition: TaskDefinition, params: dict[str, Any]) -> None:
 
 
 def _check_overrides(definition: TaskDefinition, overrides: dict[str, Any]) -> None:
-    if len(json.dumps(overrides, separators=(",", ":"))) > MAX_OVERRIDES_CHARS:
+    if overrides and len(json.dumps(overrides, separators=(",", ":"))) > MAX_OVERRIDES_CHARS:
         raise invalid_parameter(f"Container Overrides length must be at most {MAX_OVERRIDES_CHARS}")
     names = {c["name"] for c in definition.containers}
     for override in overrides.get("containerOverrides", []):
@@ -211,7 +210,8 @@ def start_task(region: Region, params: dict[str, Any]) -> dict[str, Any]:
         _assign_gpus(task.containers, containers, task.holding.gpu_ids)
         task.cpu, task.memory = task_cpu, task_memory
         task.tags = [dict(t) for t in tags]
-        task.overrides = copy.deepcopy(echo)
+        # Shared by this call's tasks: nothing mutates an echo once built.
+        task.overrides = echo
         if volume is not None:
             task.attachments.append(_ebs_attachment(region, volume))
         _remember(region, cluster, instance, task)
