@@ -15,16 +15,8 @@ from _workload import client, per_call
 from botocore.awsrequest import AWSResponse
 from botocore.stub import Stubber
 
-
-class _Raw:
-    def __init__(self, body: bytes) -> None:
-        self._body = body
-
-    def stream(self, **_: Any) -> Any:
-        yield self._body
-
-    def read(self, *_: Any) -> bytes:
-        return self._body
+# The same raw-body object ecs_mock answers with, so the floor differs only in the backend.
+from ecs_mock.intercept import _RawBody as _Raw
 
 
 def wire_body(response: dict[str, Any]) -> bytes:
