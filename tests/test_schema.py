@@ -308,9 +308,9 @@ def test_response_with_extra_top_level_key_and_non_object_body() -> None:
 
 def test_fast_validator_is_compiled_once_and_cached() -> None:
     check_response("StartTask", start_task_response(1))
-    compiled = _schema._REGISTRY.fast[("StartTask", "output")]
+    compiled = _schema.REGISTRY.fast[("StartTask", "output")]
     check_response("StartTask", start_task_response(2))
-    assert _schema._REGISTRY.fast[("StartTask", "output")] is compiled
+    assert _schema.REGISTRY.fast[("StartTask", "output")] is compiled
 
 
 # --------------------------------------------------------------------------------------------
@@ -569,7 +569,7 @@ def test_request_violation_never_raises(operation: str, params: Any) -> None:
     message = request_violation(operation, params)
     assert message is None or (isinstance(message, str) and message)
     # the catch-all message would mean the wording code crashed on this input
-    assert message != _schema._FALLBACK_MESSAGE
+    assert message != _schema.FALLBACK_MESSAGE
 
 
 # --------------------------------------------------------------------------------------------
@@ -594,8 +594,8 @@ def test_request_violation_never_raises(operation: str, params: Any) -> None:
 )
 def test_fast_and_readable_validators_agree(member: str, value: Any, valid: bool) -> None:
     body = {"tasks": [{member: value}]}
-    fast = _schema._REGISTRY.fast_validator(("StartTask", "output"))
-    slow = _schema._REGISTRY.slow_validator(("StartTask", "output"))
+    fast = _schema.REGISTRY.fast_validator(("StartTask", "output"))
+    slow = _schema.REGISTRY.slow_validator(("StartTask", "output"))
     try:
         fast(body)
         fast_valid = True
@@ -701,7 +701,7 @@ def _walk(schema: Any) -> list[Any]:
 
 
 def test_start_task_input_schema_follows_the_model() -> None:
-    schema = _schema._REGISTRY.schema("StartTask", "input")
+    schema = _schema.REGISTRY.schema("StartTask", "input")
     assert schema["type"] == "object"
     assert schema["additionalProperties"] is False
     assert set(schema["required"]) == {"taskDefinition", "containerInstances"}
@@ -718,15 +718,15 @@ def test_start_task_input_schema_follows_the_model() -> None:
 
 
 def test_integer_double_timestamp_map_and_document_shapes() -> None:
-    service = _schema._REGISTRY.schema("CreateService", "input")["properties"]
+    service = _schema.REGISTRY.schema("CreateService", "input")["properties"]
     strategy_item = service["capacityProviderStrategy"]["items"]["properties"]
     assert strategy_item["weight"] == {"type": "integer", "minimum": 0, "maximum": 1000}
     assert strategy_item["base"] == {"type": "integer", "minimum": 0, "maximum": 100000}
     hooks = service["deploymentConfiguration"]["properties"]["lifecycleHooks"]["items"]
     assert hooks["properties"]["hookDetails"] == {}  # a document: any JSON
-    task = _schema._REGISTRY.schema("StartTask", "output")["properties"]["tasks"]["items"]
+    task = _schema.REGISTRY.schema("StartTask", "output")["properties"]["tasks"]["items"]
     assert task["properties"]["createdAt"] == {"type": "number"}
-    definition = _schema._REGISTRY.schema("RegisterTaskDefinition", "input")["properties"]
+    definition = _schema.REGISTRY.schema("RegisterTaskDefinition", "input")["properties"]
     container = definition["containerDefinitions"]["items"]["properties"]
     assert container["dockerLabels"] == {
         "type": "object",
@@ -739,13 +739,13 @@ def test_every_operation_schema_is_valid_and_compiles(direction: _schema.Directi
     from jsonschema import Draft202012Validator
 
     for operation in sorted(known_operations()):
-        schema = _schema._REGISTRY.schema(operation, direction)
+        schema = _schema.REGISTRY.schema(operation, direction)
         Draft202012Validator.check_schema(schema)
         encoded = json.dumps(schema)
         assert "$ref" not in encoded
         assert "null" not in encoded  # ecs_mock omits absent members, never sends null
-        _schema._REGISTRY.fast_validator((operation, direction))
-        assert _schema._REGISTRY.slow_validator((operation, direction)).is_valid({"x": 1}) is False
+        _schema.REGISTRY.fast_validator((operation, direction))
+        assert _schema.REGISTRY.slow_validator((operation, direction)).is_valid({"x": 1}) is False
 
 
 def test_known_operations() -> None:
@@ -791,7 +791,7 @@ def test_recursive_shapes_terminate_with_a_shallow_check() -> None:
 
 
 def test_schemas_are_memoised_per_shape_name() -> None:
-    generator = SchemaGenerator(_schema._REGISTRY._service_model())
+    generator = SchemaGenerator(_schema.REGISTRY._service_model())
     start_task = generator.for_operation("StartTask", "input")
     run_task = generator.for_operation("RunTask", "input")
     assert start_task["properties"]["tags"] is run_task["properties"]["tags"]
@@ -806,9 +806,9 @@ def test_schemas_are_memoised_per_shape_name() -> None:
 def test_import_builds_nothing_until_first_use() -> None:
     probe = (
         "import ecs_mock._schema as s\n"
-        "print(s._REGISTRY.is_empty(), bool(s._CATEGORY_RANGES))\n"
+        "print(s.REGISTRY.is_empty(), bool(s.patterns._CATEGORY_RANGES))\n"
         "s.check_response('StartTask', {'tasks': [{'tags': [{'key': 'k'}]}]})\n"
-        "print(s._REGISTRY.is_empty(), bool(s._CATEGORY_RANGES))\n"
+        "print(s.REGISTRY.is_empty(), bool(s.patterns._CATEGORY_RANGES))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, check=True

@@ -1,0 +1,116 @@
+"""The ECS model, its schemas and both kinds of validator: built on first use, then cached."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Final
+
+from .generator import Direction, Schema, SchemaGenerator
+
+if TYPE_CHECKING:
+    from botocore.model import ServiceModel
+
+    # jsonschema ships no type information (types-jsonschema is not a dependency).
+    from jsonschema.protocols import Validator  # type: ignore[import-untyped,unused-ignore]
+
+FastValidator = Callable[[Any], Any]
+
+SERVICE_NAME: Final = "ecs"
+API_VERSION: Final = "2014-11-13"
+
+# fastjsonschema defaults to draft-07, where 1.0 counts as an integer; draft-04 keeps the Python
+# type strict (int but not bool). Every keyword we emit means the same in draft-04 and 2020-12.
+_FAST_DIALECT: Final = "http://json-schema.org/draft-04/schema#"
+
+
+def _strict_integer(_checker: object, instance: object) -> bool:
+    # jsonschema's default also accepts 1.0; the model's integers are JSON integers.
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+class Registry:
+    """The model, the schema generator and both kinds of validator, each built on first use."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self.model: ServiceModel | None = None
+        self.generator: SchemaGenerator | None = None
+        self.operations: frozenset[str] | None = None
+        self.validator_class: type[Validator] | None = None
+        self.fast: dict[tuple[str, Direction], FastValidator] = {}
+        self.slow: dict[tuple[str, Direction], Validator] = {}
+
+    def is_empty(self) -> bool:
+        return (
+            self.model is None
+            and self.generator is None
+            and self.operations is None
+            and self.validator_class is None
+            and not self.fast
+            and not self.slow
+        )
+
+    def known_operations(self) -> frozenset[str]:
+        if self.operations is None:
+            self.operations = frozenset(self._service_model().operation_names)
+        return self.operations
+
+    def schema(self, operation: str, direction: Direction) -> Schema:
+        if operation not in self.known_operations():
+            raise ValueError(f"{operation!r} is not an operation of the ECS model")
+        return self.schema_generator().for_operation(operation, direction)
+
+    def schema_generator(self) -> SchemaGenerator:
+        with self._lock:
+            if self.generator is None:
+                self.generator = SchemaGenerator(self._service_model())
+            return self.generator
+
+    def fast_validator(self, key: tuple[str, Direction]) -> FastValidator:
+        validate = self.fast.get(key)
+        if validate is None:
+            import fastjsonschema
+
+            with self._lock:
+                validate = self.fast.get(key)
+                if validate is None:
+                    schema = {"$schema": _FAST_DIALECT, **self.schema(*key)}
+                    validate = fastjsonschema.compile(schema, use_default=False, use_formats=False)
+                    self.fast[key] = validate
+        return validate
+
+    def slow_validator(self, key: tuple[str, Direction]) -> Validator:
+        validator = self.slow.get(key)
+        if validator is None:
+            with self._lock:
+                validator = self.slow.get(key)
+                if validator is None:
+                    validator = self._validator_class()(self.schema(*key))
+                    self.slow[key] = validator
+        return validator
+
+    def _validator_class(self) -> type[Validator]:
+        with self._lock:
+            if self.validator_class is None:
+                from jsonschema import (  # type: ignore[import-untyped,unused-ignore]
+                    Draft202012Validator,
+                    validators,
+                )
+
+                checker = Draft202012Validator.TYPE_CHECKER.redefine("integer", _strict_integer)
+                self.validator_class = validators.extend(Draft202012Validator, type_checker=checker)
+            return self.validator_class
+
+    def _service_model(self) -> ServiceModel:
+        with self._lock:
+            if self.model is None:
+                from botocore.loaders import Loader
+                from botocore.model import ServiceModel
+
+                raw = Loader().load_service_model(SERVICE_NAME, "service-2", API_VERSION)
+                self.model = ServiceModel(raw, service_name=SERVICE_NAME)
+            return self.model
+
+
+REGISTRY: Final = Registry()
