@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from .. import clock
-from ..errors import client_error, invalid_parameter
+from ..errors import EcsError, client_error, invalid_parameter
 from .lookup import NAME_PATTERN, find_task_definition, split_task_definition
 from .models import TaskDefinition
 from .paging import paged
@@ -43,7 +46,8 @@ def task_size(value: str | None, what: str) -> str | None:
 def _container(
     definition: dict[str, Any], network_mode: str, task_memory: str | None
 ) -> dict[str, Any]:
-    container = {**_CONTAINER_DEFAULTS, **definition}
+    # Deep copy: the default lists must not be shared between stored definitions.
+    container = {**copy.deepcopy(_CONTAINER_DEFAULTS), **definition}
     name = container.get("name")
     if not name:
         raise client_error("Container.name should not be null or empty.")
@@ -103,8 +107,11 @@ def _compatibilities(body: dict[str, Any], requires: list[str]) -> list[str]:
     fargate_ready = network_mode == "awsvpc" and body.get("cpu") and body.get("memory")
     if "FARGATE" in requires and network_mode != "awsvpc":
         raise client_error("Fargate only supports network mode 'awsvpc'.")
-    if "FARGATE" in requires and not fargate_ready:
-        raise client_error("Fargate requires task definition to have a task-level cpu and memory.")
+    if "FARGATE" in requires:
+        # The cpu text is observed from ECS; the memory one is its analogue.
+        for size in ("cpu", "memory"):
+            if not body.get(size):
+                raise client_error(f"Fargate requires that '{size}' be defined at the task level.")
     if requires == ["EXTERNAL"]:
         return ["EXTERNAL"]
     return ["EC2", "FARGATE"] if fargate_ready else ["EC2"]
@@ -115,6 +122,24 @@ def _check_volumes(volumes: list[dict[str, Any]]) -> None:
         raise client_error(
             "Each task definition revision may only have one volume configured at launch."
         )
+
+
+def _wire(definition: TaskDefinition) -> dict[str, Any]:
+    """A copy of the stored body: replies are encoded after the backend lock is released, and a
+    concurrent DeregisterTaskDefinition must not change a dict that is being encoded."""
+    return copy.deepcopy(definition.to_wire())
+
+
+@contextmanager
+def _misses_as(missing: EcsError) -> Iterator[None]:
+    """lookup words an unparsable revision or a foreign ARN as StartTask does ("TaskDefinition
+    not found."); for these operations it is the same miss as an unknown family."""
+    try:
+        yield
+    except EcsError as error:
+        if error.code == "ClientException":
+            raise missing from None
+        raise
 
 
 def register_task_definition(region: Region, params: dict[str, Any]) -> dict[str, Any]:
@@ -135,12 +160,12 @@ def register_task_definition(region: Region, params: dict[str, Any]) -> dict[str
     if len(set(names)) != len(names):
         raise client_error("Container names must be unique within a task definition.")
     if not any(c["essential"] for c in containers):
-        raise client_error(
-            "Invalid setting for containers. At least one container must be essential."
-        )
+        raise client_error("Task definition doesn't have any essential container.")
     volumes = list(params.get("volumes", []))
     _check_volumes(volumes)
-    revisions = region.families.setdefault(family, [])
+    # The family is only created once every check (compatibilities included) has passed, so a
+    # refused registration leaves no empty family behind for ListTaskDefinitionFamilies.
+    revisions = region.families.get(family, [])
     revision = len(revisions) + 1
     arn = region.arns.task_definition(family, revision)
     body: dict[str, Any] = {
@@ -167,32 +192,32 @@ def register_task_definition(region: Region, params: dict[str, Any]) -> dict[str
     if memory is not None:
         body["memory"] = memory
     definition = TaskDefinition(family=family, revision=revision, arn=arn, body=body, tags=tags)
-    revisions.append(definition)
-    return {"taskDefinition": definition.to_wire(), "tags": list(tags)}
+    region.families.setdefault(family, []).append(definition)
+    return {"taskDefinition": _wire(definition), "tags": list(tags)}
 
 
 def deregister_task_definition(region: Region, params: dict[str, Any]) -> dict[str, Any]:
-    _, revision = split_task_definition(region, params["taskDefinition"])
+    reference = params["taskDefinition"]
+    missing = client_error("The specified task definition does not exist.")
+    with _misses_as(missing):
+        _, revision = split_task_definition(region, reference)
     if revision is None:
         raise client_error("Revision is missing.")
-    definition = find_task_definition(
-        region,
-        params["taskDefinition"],
-        client_error("The specified task definition does not exist."),
-    )
+    with _misses_as(missing):
+        definition = find_task_definition(region, reference, missing)
     if definition.status == "ACTIVE":
         definition.body["status"] = "INACTIVE"
         definition.body["deregisteredAt"] = clock.now()
-    return {"taskDefinition": definition.to_wire()}
+    return {"taskDefinition": _wire(definition)}
 
 
 def describe_task_definition(region: Region, params: dict[str, Any]) -> dict[str, Any]:
-    definition = find_task_definition(
-        region, params["taskDefinition"], client_error("Unable to describe task definition.")
-    )
-    result: dict[str, Any] = {"taskDefinition": definition.to_wire()}
+    missing = client_error("Unable to describe task definition.")
+    with _misses_as(missing):
+        definition = find_task_definition(region, params["taskDefinition"], missing)
+    result: dict[str, Any] = {"taskDefinition": _wire(definition)}
     if "TAGS" in params.get("include", []):
-        result["tags"] = list(definition.tags)
+        result["tags"] = copy.deepcopy(definition.tags)
     return result
 
 
@@ -213,11 +238,18 @@ def list_task_definitions(region: Region, params: dict[str, Any]) -> dict[str, A
 
 def list_task_definition_families(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     prefix = params.get("familyPrefix", "")
-    status = params.get("status", "ACTIVE")
+    # ECS lists both ACTIVE and INACTIVE families by default; an INACTIVE family is one with no
+    # ACTIVE revision left (one with an old INACTIVE revision but a live one is ACTIVE only).
+    status = params.get("status", "ALL")
     families = [
         family
         for family, revisions in sorted(region.families.items())
-        if family.startswith(prefix)
-        and (status == "ALL" or any(d.status == status for d in revisions))
+        if revisions
+        and family.startswith(prefix)
+        and (status == "ALL" or _family_status(revisions) == status)
     ]
     return paged("families", families, params)
+
+
+def _family_status(revisions: list[TaskDefinition]) -> str:
+    return "ACTIVE" if any(d.status == "ACTIVE" for d in revisions) else "INACTIVE"
