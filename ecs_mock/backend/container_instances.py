@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 from typing import Any
 
 from .. import clock
@@ -32,6 +34,9 @@ AGENT_CAPABILITIES: tuple[str, ...] = (
     "ecs.capability.container-health-check",
 )
 _CAPABILITY_PREFIXES = ("ecs.capability.", "com.amazonaws.ecs.capability.")
+# Attribute name and value rules as the ECS model documents them (Attribute.name / .value).
+_ATTRIBUTE_NAME = re.compile(r"[A-Za-z0-9_./\\-]{1,128}")
+_ATTRIBUTE_VALUE = re.compile(r"[A-Za-z0-9_.@/\\: -]{1,128}")
 _DEFAULT_VERSION_INFO = {
     "agentVersion": "1.88.0",
     "agentHash": "5a3ee1e9",
@@ -71,19 +76,42 @@ def _resources(params: dict[str, Any], kind: instance_types.InstanceType) -> Res
     )
 
 
+def _check_attribute(attribute: dict[str, str]) -> None:
+    # Mock decision: ECS documents the rules but not its messages; these name the offender.
+    name = attribute["name"]
+    if not _ATTRIBUTE_NAME.fullmatch(name):
+        raise invalid_parameter(
+            f"Invalid attribute name '{name}': it must be 1 to 128 letters, numbers, hyphens, "
+            "underscores, periods, forward slashes or back slashes."
+        )
+    value = attribute.get("value")
+    if value is not None and (not _ATTRIBUTE_VALUE.fullmatch(value) or value != value.strip(" ")):
+        raise invalid_parameter(
+            f"Invalid value '{value}' for attribute '{name}': it must be 1 to 128 letters, "
+            "numbers, hyphens, underscores, periods, at signs, forward slashes, back slashes, "
+            "colons or spaces, and must not start or end with a space."
+        )
+
+
 def _attributes(
     params: dict[str, Any], document: dict[str, Any], kind: instance_types.InstanceType, az: str
 ) -> list[dict[str, str]]:
     custom = [
         {k: v for k, v in a.items() if k in ("name", "value")} for a in params.get("attributes", [])
     ]
+    for attribute in custom:
+        _check_attribute(attribute)
+    # The identity document is caller-supplied JSON: coerce, or a number there would break the
+    # response shape (attribute values are strings).
     derived = {
         "ecs.availability-zone": az,
-        "ecs.instance-type": document.get("instanceType", instance_types.DEFAULT_INSTANCE_TYPE),
-        "ecs.ami-id": document.get("imageId", "ami-0c9a3f7f1b2ec2f4b"),
+        "ecs.instance-type": str(
+            document.get("instanceType", instance_types.DEFAULT_INSTANCE_TYPE)
+        ),
+        "ecs.ami-id": str(document.get("imageId", "ami-0c9a3f7f1b2ec2f4b")),
         "ecs.os-type": "linux",
         "ecs.os-family": "LINUX",
-        "ecs.cpu-architecture": document.get("architecture", kind.arch),
+        "ecs.cpu-architecture": str(document.get("architecture", kind.arch)),
         "ecs.vpc-id": "vpc-0a1b2c3d4e5f60789",
         "ecs.subnet-id": "subnet-0a1b2c3d4e5f60789",
     }
@@ -106,32 +134,63 @@ def register_container_instance(region: Region, params: dict[str, Any]) -> dict[
     type_name = str(document.get("instanceType", instance_types.DEFAULT_INSTANCE_TYPE))
     kind = instance_types.lookup(type_name)
     az = str(document.get("availabilityZone", f"{region.region}a"))
+    attributes = _attributes(params, document, kind, az)
     resources = _resources(params, kind)
     if resources.cpu < 0 or resources.memory < 0:
         raise invalid_parameter("Resource values must not be negative.")
-    existing_arn = params.get("containerInstanceArn")
-    if existing_arn:
-        instance_id = instance_id_of(region, cluster, existing_arn)
-    else:
-        instance_id = region.ids.hex32()
+    previous = _previous_registration(region, cluster, params.get("containerInstanceArn"))
+    instance_id = previous.instance_id if previous is not None else region.ids.hex32()
+    ec2_instance_id = document.get("instanceId")
+    if ec2_instance_id is None:
+        ec2_instance_id = previous.ec2_instance_id if previous else "i-" + region.ids.hex(17)
     instance = ContainerInstance(
         instance_id=instance_id,
         arn=region.arns.container_instance(cluster.name, instance_id),
         cluster=cluster.name,
-        ec2_instance_id=str(document.get("instanceId", "i-" + region.ids.hex(17))),
+        ec2_instance_id=str(ec2_instance_id),
         resources=resources,
-        attributes=_attributes(params, document, kind, az),
+        attributes=attributes,
         registered_at=clock.now(),
         version_info={**_DEFAULT_VERSION_INFO, **params.get("versionInfo", {})},
         tags=tags,
     )
-    previous = cluster.instances.get(instance_id)
     if previous is not None:
+        # The agent re-registers on every start: the new totals apply, but what running tasks
+        # hold, a drain and the instance's history stay with it.
+        instance.resources = dataclasses.replace(
+            previous.resources,
+            cpu=resources.cpu,
+            memory=resources.memory,
+            tcp_reserved=resources.tcp_reserved,
+            udp_reserved=resources.udp_reserved,
+            gpu_ids=resources.gpu_ids,
+            extra=resources.extra,
+        )
         instance.task_ids = previous.task_ids
         instance.version = previous.version + 1
-        instance.resources = previous.resources
+        instance.status = previous.status
+        instance.registered_at = previous.registered_at
+        # Mock decision: tags added since (TagResource) survive a re-registration without tags.
+        if "tags" not in params:
+            instance.tags = previous.tags
     cluster.instances[instance_id] = instance
     return {"containerInstance": instance.to_wire(cluster.tasks)}
+
+
+def _previous_registration(
+    region: Region, cluster: Cluster, reference: str | None
+) -> ContainerInstance | None:
+    if not reference:
+        return None
+    instance_id = instance_id_of(region, cluster, reference)
+    previous = cluster.instances.get(instance_id)
+    if previous is None:
+        # Mock decision: ECS documents no message; an ARN it never issued cannot be re-registered.
+        raise client_error(f"Container instance {instance_id} not found.")
+    if previous.status == "INACTIVE":
+        # Deregistration is final (observed agent log: re-registering gets this ClientException).
+        raise client_error(f"Container instance {instance_id} is inactive.")
+    return previous
 
 
 def _describe(cluster: Cluster, instance: ContainerInstance, include_tags: bool) -> dict[str, Any]:
