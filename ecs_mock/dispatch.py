@@ -82,13 +82,16 @@ class Dispatcher:
             except Exception as bug:
                 logger.exception("ecs_mock failed on %s", operation)
                 raise server_error(f"ecs_mock internal error in {operation}: {bug!r}") from bug
-        try:
-            _schema.check_response(operation, result)
-        except _schema.ResponseSchemaError as bug:
-            if self.raise_schema_errors:
-                raise
-            raise server_error(str(bug)) from bug
-        return reply(200, result, request_id)
+            # Checked and encoded under the lock: a result may share lists with stored state,
+            # which another thread could change while it is being read. (The GIL serialises
+            # this work anyway, so holding the lock costs no throughput.)
+            try:
+                _schema.check_response(operation, result)
+            except _schema.ResponseSchemaError as bug:
+                if self.raise_schema_errors:
+                    raise
+                raise server_error(str(bug)) from bug
+            return reply(200, result, request_id)
 
 
 def unsupported(operation: str) -> EcsError:

@@ -6,6 +6,7 @@ cannot drift apart.
 
 from __future__ import annotations
 
+import copy
 import logging
 import sys
 import threading
@@ -158,6 +159,9 @@ class ServerApp:
                     for revisions in region.families.values()
                     for definition in revisions
                 ]
+                # Copied: the snapshot is encoded after the lock is released, and a stored
+                # task definition body may be changed by a concurrent deregistration meanwhile.
+                definitions = copy.deepcopy(definitions)
                 regions.append(
                     {
                         "accountId": region.account_id,
