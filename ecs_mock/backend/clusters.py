@@ -14,7 +14,8 @@ from .tags import check_tags
 
 def create_cluster(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     name = params.get("clusterName") or DEFAULT_CLUSTER
-    if not NAME_PATTERN.match(name):
+    # fullmatch: the pattern's `$` would let a trailing newline into a cluster's name.
+    if not NAME_PATTERN.fullmatch(name):
         raise invalid_parameter("Cluster name must match ^[a-zA-Z0-9\\-_]{1,255}$, but was " + name)
     tags = check_tags(params.get("tags", []))
     existing = region.clusters.get(name)
@@ -36,6 +37,10 @@ def create_cluster(region: Region, params: dict[str, Any]) -> dict[str, Any]:
 
 def describe_clusters(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     references = params.get("clusters") or [DEFAULT_CLUSTER]
+    # "A list of up to 100 cluster names or full cluster ARN entries" (MODEL); the model sets no
+    # maximum, so the check is here. Mock decision: the text follows DescribeTasks'.
+    if len(references) > 100:
+        raise invalid_parameter("clusters can have at most 100 items.")
     include_tags = "TAGS" in params.get("include", [])
     found, failures = [], []
     for reference in references:
@@ -44,6 +49,9 @@ def describe_clusters(region: Region, params: dict[str, Any]) -> dict[str, Any]:
         except EcsError:
             name = reference
         cluster = region.clusters.get(name)
+        # An ARN must be this cluster's own: another partition's ARN with the same name is not it.
+        if cluster is not None and reference.startswith("arn:") and reference != cluster.arn:
+            cluster = None
         if cluster is None:
             arn = reference if reference.startswith("arn:") else region.arns.cluster(reference)
             failures.append({"arn": arn, "reason": "MISSING"})

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..arns import parse_arn
 from ..errors import EcsError, client_error, invalid_parameter
-from .lookup import find_cluster
+from .lookup import NAME_PATTERN, find_cluster
 from .models import Tags
 from .state import Region
 
@@ -35,15 +35,23 @@ def merge_tags(existing: Tags, new: Tags) -> Tags:
     """Same key overwrites (TagResource)."""
     merged = {tag["key"]: tag["value"] for tag in existing}
     merged.update({tag["key"]: tag["value"] for tag in new})
-    if len([key for key in merged if not key.lower().startswith("aws:")]) > MAX_TAGS:
+    return check_tag_count([{"key": key, "value": value} for key, value in merged.items()])
+
+
+def check_tag_count(tags: Tags) -> Tags:
+    """A resource's tags after merging or propagation must stay within the 50."""
+    # `aws:` tags do not count towards the 50 (DG ecs-using-tags.md). Mock decision: going over
+    # is an InvalidParameterException; ECS's code and text for it are not published.
+    if sum(not tag["key"].lower().startswith("aws:") for tag in tags) > MAX_TAGS:
         raise invalid_parameter("Tag limit exceeded. A resource can have at most 50 tags.")
-    return [{"key": key, "value": value} for key, value in merged.items()]
+    return tags
 
 
 def _resource_tags(region: Region, arn: str) -> tuple[Tags, Any, str]:
     """The tag list of the resource an ARN names, its owner object and the attribute holding it."""
     parsed = parse_arn(arn)
-    if parsed is None or parsed.account_id != region.account_id or parsed.region != region.region:
+    # The whole prefix, partition included: an `aws-cn` ARN never names a us-east-1 resource.
+    if parsed is None or parsed.prefix != region.arns.prefix:
         raise invalid_parameter("The ARN provided is invalid.")
     missing = EcsError("ResourceNotFoundException", "The specified resource could not be found.")
     if parsed.kind == "cluster":
@@ -59,7 +67,9 @@ def _resource_tags(region: Region, arn: str) -> tuple[Tags, Any, str]:
         definition = revisions[int(revision) - 1]
         return definition.tags, definition, "tags"
     cluster_part, _, object_id = parsed.rest.rpartition("/")
-    if parsed.kind in ("container-instance", "task") and cluster_part:
+    # Only long-format ARNs (with the cluster) name a taggable task or instance; a cluster part
+    # that could not be a cluster name is a malformed ARN, not a lookup of a strange cluster.
+    if parsed.kind in ("container-instance", "task") and NAME_PATTERN.fullmatch(cluster_part):
         cluster = find_cluster(region, cluster_part)
         if parsed.kind == "container-instance":
             instance = cluster.instances.get(object_id)
@@ -87,6 +97,10 @@ def tag_resource(region: Region, params: dict[str, Any]) -> dict[str, Any]:
 def untag_resource(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     tags, owner, attribute = _resource_tags(region, params["resourceArn"])
     drop = set(params.get("tagKeys", []))
+    # "You cannot edit or delete tag keys or values with this prefix" (DG ecs-using-tags.md), so
+    # the managed aws:ecs:* tags survive. Mock decision: TagResource's message for it.
+    if any(key.lower().startswith("aws:") for key in drop):
+        raise invalid_parameter("Tag key must not start with aws:")
     setattr(owner, attribute, [tag for tag in tags if tag["key"] not in drop])
     return {}
 
