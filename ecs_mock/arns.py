@@ -6,6 +6,7 @@ import random
 import re
 import uuid
 from dataclasses import dataclass
+from functools import cached_property
 
 _CHINA_REGIONS = ("cn-",)
 _GOV_REGIONS = ("us-gov-",)
@@ -13,7 +14,7 @@ _ISO_PARTITIONS = {"us-iso-": "aws-iso", "us-isob-": "aws-iso-b"}
 
 _ARN = re.compile(
     r"^arn:(?P<partition>aws[a-z-]*):ecs:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
-    r"(?P<kind>[a-z-]+)/(?P<rest>.+)$"
+    r"(?P<kind>[a-z-]+)/(?P<rest>.+)\Z"
 )
 
 
@@ -35,7 +36,7 @@ class ArnFactory:
     account_id: str
     region: str
 
-    @property
+    @cached_property  # compared against every ARN a request names
     def prefix(self) -> str:
         return f"arn:{partition_for(self.region)}:ecs:{self.region}:{self.account_id}"
 
@@ -62,6 +63,11 @@ class ParsedArn:
     account_id: str
     kind: str
     rest: str
+
+    @property
+    def prefix(self) -> str:
+        """``arn:<partition>:ecs:<region>:<account>``: equal to ``Arns.prefix`` for local ARNs."""
+        return f"arn:{self.partition}:ecs:{self.region}:{self.account_id}"
 
 
 def parse_arn(value: str) -> ParsedArn | None:

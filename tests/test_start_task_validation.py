@@ -77,6 +77,17 @@ CASES: dict[str, Case] = {
         "InvalidParameterException",
         "Cluster must match ^[a-zA-Z0-9\\-_]{1,255}$, but was no spaces",
     ),
+    # A regex `$` accepts a trailing newline; the name must not.
+    "cluster name with a trailing newline": (
+        lambda i: {"cluster": "default\n"},
+        "InvalidParameterException",
+        "Cluster must match ^[a-zA-Z0-9\\-_]{1,255}$, but was default\n",
+    ),
+    "cluster ARN of another partition": (
+        lambda i: {"cluster": f"{ARN}:cluster/default".replace("arn:aws:", "arn:aws-cn:")},
+        "ClusterNotFoundException",
+        "Cluster not found.",
+    ),
     "unknown family": (
         lambda i: {"taskDefinition": "nope"},
         "ClientException",
@@ -144,6 +155,12 @@ CASES: dict[str, Case] = {
     ),
     "startedBy bad characters": (
         lambda i: {"startedBy": "job 1!"},
+        "InvalidParameterException",
+        "startedBy may contain only letters, numbers, hyphens (-), forward slashes (/) "
+        "and underscores (_).",
+    ),
+    "startedBy with a trailing newline": (
+        lambda i: {"startedBy": "job\n"},
         "InvalidParameterException",
         "startedBy may contain only letters, numbers, hyphens (-), forward slashes (/) "
         "and underscores (_).",
@@ -393,6 +410,14 @@ def test_one_bad_instance_reference_refuses_the_whole_request(
     other = ecs_mock.add_container_instance("other")
     with pytest.raises(ClientError):
         ecs.start_task(taskDefinition="app", containerInstances=[instance, other])
+    assert ecs.list_tasks()["taskArns"] == []
+
+
+def test_instance_arn_with_a_trailing_newline_is_not_that_instance(ecs: Any, instance: str) -> None:
+    # A regex `$` would accept the newline and place a task on `instance`.
+    with pytest.raises(ecs.exceptions.InvalidParameterException) as raised:
+        ecs.start_task(taskDefinition="app", containerInstances=[instance + "\n"])
+    assert "is not a container instance ARN" in raised.value.response["Error"]["Message"]
     assert ecs.list_tasks()["taskArns"] == []
 
 

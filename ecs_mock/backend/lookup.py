@@ -12,7 +12,8 @@ from ..errors import EcsError, client_error, cluster_not_found, invalid_paramete
 from .models import Cluster, ContainerInstance, Task, TaskDefinition
 from .state import Region
 
-NAME_PATTERN = re.compile(r"^[a-zA-Z0-9\-_]{1,255}$")
+# \Z, not $: `$` would let a trailing newline into a name.
+NAME_PATTERN = re.compile(r"[a-zA-Z0-9\-_]{1,255}\Z")
 DEFAULT_CLUSTER = "default"
 
 
@@ -24,8 +25,8 @@ def cluster_name(region: Region, reference: str | None) -> str:
         parsed = parse_arn(reference)
         if parsed is None or parsed.kind != "cluster":
             raise invalid_parameter("The ARN provided is invalid.")
-        # Mock decision: another account's or region's cluster ARN is simply not found here.
-        if parsed.account_id != region.account_id or parsed.region != region.region:
+        # Mock decision: a cluster ARN of another account, region or partition is not found here.
+        if parsed.prefix != region.arns.prefix:
             raise cluster_not_found()
         return parsed.rest
     if not NAME_PATTERN.match(reference):
@@ -51,7 +52,7 @@ def split_task_definition(region: Region, reference: str) -> tuple[str, int | No
         parsed = parse_arn(reference)
         if parsed is None or parsed.kind != "task-definition":
             raise client_error("TaskDefinition not found.")
-        if parsed.account_id != region.account_id or parsed.region != region.region:
+        if parsed.prefix != region.arns.prefix:
             raise client_error("TaskDefinition not found.")
         text = parsed.rest
     family, _, revision = text.partition(":")
@@ -94,7 +95,7 @@ def instance_id_of(region: Region, cluster: Cluster, reference: str) -> str:
     parsed = parse_arn(reference)
     if parsed is None or parsed.kind != "container-instance":
         raise invalid_parameter(f"Invalid identifier: {reference} is not a container instance ARN")
-    if parsed.account_id != region.account_id or parsed.region != region.region:
+    if parsed.prefix != region.arns.prefix:
         raise invalid_parameter(
             "Invalid identifier: Identifier is for account "
             f"{parsed.account_id} in {parsed.region}. Your account is "
@@ -123,7 +124,7 @@ def task_id_of(region: Region, cluster: Cluster, reference: str) -> str:
     parsed = parse_arn(reference)
     if parsed is None or parsed.kind != "task":
         raise invalid_parameter("Task Identifier is invalid")
-    if parsed.account_id != region.account_id or parsed.region != region.region:
+    if parsed.prefix != region.arns.prefix:
         raise invalid_parameter("Task Identifier is invalid")
     owner, _, task_id = parsed.rest.rpartition("/")
     if owner and owner != cluster.name:

@@ -28,12 +28,12 @@ from .placement import (
 )
 from .resources import EMPTY_HOLDING
 from .state import Region
-from .tags import check_tags
+from .tags import check_tag_count, check_tags
 from .task_definitions import task_size
 
 MAX_INSTANCES = 10
 MAX_OVERRIDES_CHARS = 8192
-STARTED_BY = re.compile(r"^[A-Za-z0-9\-/_]*$")
+STARTED_BY = re.compile(r"[A-Za-z0-9\-/_]*\Z")
 MAX_GROUP = 255
 
 
@@ -153,6 +153,8 @@ def _tags(cluster: Cluster, definition: TaskDefinition, params: dict[str, Any]) 
     if params.get("propagateTags") == "TASK_DEFINITION":
         present = {t["key"] for t in tags}
         tags += [dict(t) for t in definition.tags if t["key"] not in present]
+        # Mock decision: propagation may not take a task past 50 tags, as TagResource may not.
+        check_tag_count(tags)
     if params.get("enableECSManagedTags"):
         tags.append({"key": "aws:ecs:clusterName", "value": cluster.name})
     return tags
