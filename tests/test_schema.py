@@ -814,3 +814,14 @@ def test_import_builds_nothing_until_first_use() -> None:
         [sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.split("\n")[:2] == ["True False", "False True"]
+
+
+def test_tag_lists_are_capped_in_requests_but_not_in_responses() -> None:
+    # ECS does not count aws: tags towards the 50, so an answer may carry more than 50.
+    request_tags = _schema.REGISTRY.schema("TagResource", "input")["properties"]["tags"]
+    response = _schema.REGISTRY.schema("ListTagsForResource", "output")["properties"]["tags"]
+    assert request_tags["maxItems"] == 50
+    assert "maxItems" not in response
+    tags = [{"key": f"k{n}", "value": "v"} for n in range(50)]
+    check_response("ListTagsForResource", {"tags": [*tags, {"key": "aws:x", "value": "y"}]})
+    assert request_violation("TagResource", {"resourceArn": "a", "tags": [*tags, tags[0]]})

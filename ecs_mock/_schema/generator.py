@@ -21,8 +21,10 @@ class SchemaGenerator:
     read-only.
     """
 
-    def __init__(self, model: ServiceModel) -> None:
+    def __init__(self, model: ServiceModel, unbounded_lists: frozenset[str] = frozenset()) -> None:
         self._model = model
+        # List shapes whose model maximum this schema does not enforce (see registry).
+        self._unbounded_lists = unbounded_lists
         self._memo: dict[str, Schema] = {}
         self._building: set[str] = set()
         self._pattern_sources: dict[str, str] = {}
@@ -96,7 +98,10 @@ class SchemaGenerator:
     def _list(self, shape: Shape) -> Schema:
         member = cast("ListShape", shape).member
         schema: Schema = {"type": "array", "items": self.for_shape(member)}
-        return _with_bounds(schema, shape, "minItems", "maxItems")
+        _with_bounds(schema, shape, "minItems", "maxItems")
+        if shape.name in self._unbounded_lists:
+            schema.pop("maxItems", None)
+        return schema
 
     def _map(self, shape: Shape) -> Schema:
         # Every ECS map is keyed by plain strings, and JSON object keys are strings anyway.

@@ -23,6 +23,10 @@ API_VERSION: Final = "2014-11-13"
 # type strict (int but not bool). Every keyword we emit means the same in draft-04 and 2020-12.
 _FAST_DIALECT: Final = "http://json-schema.org/draft-04/schema#"
 
+# `aws:` tags do not count towards a resource's 50 (DG ecs-using-tags.md), so a response may
+# carry 50 user tags plus managed ones such as aws:ecs:clusterName; requests keep the limit.
+_OUTPUT_UNBOUNDED_LISTS: Final = frozenset({"Tags"})
+
 
 def _strict_integer(_checker: object, instance: object) -> bool:
     # jsonschema's default also accepts 1.0; the model's integers are JSON integers.
@@ -35,7 +39,7 @@ class Registry:
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self.model: ServiceModel | None = None
-        self.generator: SchemaGenerator | None = None
+        self.generators: dict[Direction, SchemaGenerator] = {}
         self.operations: frozenset[str] | None = None
         self.validator_class: type[Validator] | None = None
         self.fast: dict[tuple[str, Direction], FastValidator] = {}
@@ -44,7 +48,7 @@ class Registry:
     def is_empty(self) -> bool:
         return (
             self.model is None
-            and self.generator is None
+            and not self.generators
             and self.operations is None
             and self.validator_class is None
             and not self.fast
@@ -59,13 +63,16 @@ class Registry:
     def schema(self, operation: str, direction: Direction) -> Schema:
         if operation not in self.known_operations():
             raise ValueError(f"{operation!r} is not an operation of the ECS model")
-        return self.schema_generator().for_operation(operation, direction)
+        return self.schema_generator(direction).for_operation(operation, direction)
 
-    def schema_generator(self) -> SchemaGenerator:
+    def schema_generator(self, direction: Direction) -> SchemaGenerator:
         with self._lock:
-            if self.generator is None:
-                self.generator = SchemaGenerator(self._service_model())
-            return self.generator
+            generator = self.generators.get(direction)
+            if generator is None:
+                unbounded = _OUTPUT_UNBOUNDED_LISTS if direction == "output" else frozenset()
+                generator = SchemaGenerator(self._service_model(), unbounded)
+                self.generators[direction] = generator
+            return generator
 
     def fast_validator(self, key: tuple[str, Direction]) -> FastValidator:
         validate = self.fast.get(key)

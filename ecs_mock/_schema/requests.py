@@ -115,7 +115,7 @@ def _constraint_rule(violation: Violation) -> str:
     if keyword == "enum" and isinstance(limit, list):
         return f"Member must satisfy enum value set: [{', '.join(map(str, limit))}]"
     if keyword == "pattern":
-        source = REGISTRY.schema_generator().original_pattern(str(limit))
+        source = REGISTRY.schema_generator("input").original_pattern(str(limit))
         return f"Member must satisfy regular expression pattern: {source}"
     if keyword in _BOUND_RULES:
         return f"{_BOUND_RULES[keyword]} {_number_text(limit)}"

@@ -42,7 +42,7 @@ def _response_error(operation: str, body: Any, fast_error: Exception) -> Respons
     if violation.keyword == "additionalProperties":
         path = _json_path((*violation.path, first_unexpected(violation)))
     elif violation.keyword == "pattern":
-        source = REGISTRY.schema_generator().original_pattern(str(violation.limit))
+        source = REGISTRY.schema_generator("output").original_pattern(str(violation.limit))
         detail = f"{truncate(repr(violation.instance))} does not match the model pattern {source}"
     elif violation.keyword in {"minLength", "maxLength", "minItems", "maxItems"}:
         detail = f"{detail} ({violation.keyword} {violation.limit})"
