@@ -13,7 +13,7 @@ from __future__ import annotations
 import inspect
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 from urllib.parse import urlsplit
 
@@ -45,8 +45,14 @@ class RealEcsCallBlocked(RuntimeError):
 class _RawBody:
     """The `raw` botocore reads a response body from."""
 
-    def __init__(self, body: bytes) -> None:
+    def __init__(self, body: bytes, headers: Mapping[str, str]) -> None:
         self._body = body
+        self._headers = headers
+
+    @property
+    def raw_headers(self) -> tuple[tuple[bytes, bytes], ...]:
+        """aiohttp's spelling of the headers, which aiobotocore before 2.13 reads from `raw`."""
+        return tuple((k.encode(), v.encode()) for k, v in self._headers.items())
 
     def stream(self, **_: Any) -> Any:
         yield self._body
@@ -179,7 +185,10 @@ def _respond(answer: Answer, request: Any, is_async: bool) -> AWSResponse:
     result = answer(header(headers, "X-Amz-Target"), body, region, access_key)
     kind = _AsyncResponse if is_async else AWSResponse
     return kind(
-        request.url, result.status, cast(HTTPHeaders, result.headers), _RawBody(result.body)
+        request.url,
+        result.status,
+        cast(HTTPHeaders, result.headers),
+        _RawBody(result.body, result.headers),
     )
 
 
