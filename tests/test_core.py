@@ -134,16 +134,17 @@ def test_other_services_pass_through_untouched() -> None:
 
         class Raw:
             def stream(self, **_: Any) -> Any:
-                yield b'{"QueueUrls": []}'
+                yield b'{"logGroups": []}'
 
         return AWSResponse(request.url, 200, {}, Raw())
 
+    # CloudWatch Logs: a JSON-protocol service in every botocore release we support.
     with mock_ecs():
-        sqs = boto3.client("sqs", region_name="us-east-1")
-        sqs.meta.events.register("before-send.sqs", canned)
-        sqs.list_queues()
+        logs = boto3.client("logs", region_name="us-east-1")
+        logs.meta.events.register("before-send.logs", canned)
+        assert logs.describe_log_groups()["logGroups"] == []
     assert len(seen) == 1
-    assert "sqs" in seen[0]
+    assert "logs" in seen[0]
 
 
 def test_unknown_operation_names_it_and_lists_supported(ecs_mock: EcsMock) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import botocore.session
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -33,6 +34,14 @@ REGION = "us-east-1"
 CLUSTER_ARN = f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/default"
 INSTANCE_ARN_PREFIX = f"arn:aws:ecs:{REGION}:{ACCOUNT}:container-instance/default"
 TAG_ALLOWED_PUNCTUATION = "_.:/=+-@"
+# Messages quote the model's own spelling, which differs between botocore releases (older ones
+# anchor it with ^...$).
+MODEL_TAG_VALUE_PATTERN: str = (
+    botocore.session.get_session()
+    .get_service_model("ecs")
+    .shape_for("TagValue")
+    .metadata["pattern"]
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -216,7 +225,7 @@ def _set(path: list[str | int], value: Any) -> Callable[[dict[str, Any]], None]:
         pytest.param(
             _set(["tasks", 0, "tags", 0, "value"], "no!"),
             "$.tasks[0].tags[0].value",
-            r"does not match the model pattern ([\p{L}\p{Z}\p{N}_.:/=+\-@]*)",
+            f"does not match the model pattern {MODEL_TAG_VALUE_PATTERN}",
             id="pattern",
         ),
         pytest.param(
@@ -354,7 +363,7 @@ def _request(**changes: Any) -> dict[str, Any]:
             _request(tags=[{"key": "ok"}, {"key": "ok", "value": "bad#"}]),
             "1 validation error detected: Value 'bad#' at 'tags.2.member.value' failed to "
             "satisfy constraint: Member must satisfy regular expression pattern: "
-            r"([\p{L}\p{Z}\p{N}_.:/=+\-@]*)",
+            + MODEL_TAG_VALUE_PATTERN,
             id="pattern",
         ),
         pytest.param(
@@ -465,7 +474,14 @@ def test_request_integer_and_double_bounds() -> None:
     )
 
 
+def _skip_unless_model_has(shape: str, member: str) -> None:
+    members = _schema.REGISTRY._service_model().shape_for(shape).members
+    if member not in members:
+        pytest.skip(f"this botocore's ECS model has no {shape}.{member} (a newer release adds it)")
+
+
 def test_request_union_needs_exactly_one_member() -> None:
+    _skip_unless_model_has("ServiceConnectConfiguration", "containerConfigurations")
     base: dict[str, Any] = {"serviceName": "s", "serviceConnectConfiguration": {"enabled": True}}
     ok = copy.deepcopy(base)
     ok["serviceConnectConfiguration"]["containerConfigurations"] = [{"logLevel": "debug"}]
@@ -718,6 +734,7 @@ def test_start_task_input_schema_follows_the_model() -> None:
 
 
 def test_integer_double_timestamp_map_and_document_shapes() -> None:
+    _skip_unless_model_has("DeploymentConfiguration", "lifecycleHooks")
     service = _schema.REGISTRY.schema("CreateService", "input")["properties"]
     strategy_item = service["capacityProviderStrategy"]["items"]["properties"]
     assert strategy_item["weight"] == {"type": "integer", "minimum": 0, "maximum": 1000}
