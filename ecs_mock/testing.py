@@ -155,6 +155,15 @@ class TestControls:
                 self._instance(cluster, arn).resources.eni_slots = eni_slots
         return arn
 
+    def add_subnet(self, subnet_id: str, availability_zone: str, region: str | None = None) -> None:
+        """Declare a subnet's zone, so that StartTask can refuse an awsvpc task on an instance
+        in another zone (failure LOCATION). Subnets moto's active `mock_aws` knows need no
+        declaring; undeclared, unknown subnets are never checked."""
+        if not subnet_id or not availability_zone:
+            raise ValueError("subnet_id and availability_zone must not be empty")
+        with self.dispatcher.backend.lock:
+            self.backend_region(region).subnet_zones[subnet_id] = availability_zone
+
     # -- steering what the API cannot -------------------------------------------------------
 
     def backend_region(self, region: str | None = None) -> Region:

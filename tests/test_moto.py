@@ -117,3 +117,27 @@ def test_server_mode_ecs_endpoint_beside_in_process_moto(monkeypatch: pytest.Mon
         assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["moto-bucket"]
         assert moto_ecs_clusters() == {}
         assert [c.operation for c in server.app.controls.calls] == ["ListContainerInstances"]
+
+
+def test_subnet_zones_come_from_motos_ec2() -> None:
+    with mock_aws(), mock_ecs() as ecs_mock:
+        ec2 = boto3.client("ec2", region_name="us-east-1")
+        vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+        subnet = ec2.create_subnet(
+            VpcId=vpc, CidrBlock="10.9.1.0/24", AvailabilityZone="us-east-1b"
+        )["Subnet"]["SubnetId"]
+        ecs_mock.register_task_definition(
+            "vpc", networkMode="awsvpc", containers=[{"name": "a", "image": "x", "memory": 64}]
+        )
+        in_a = ecs_mock.add_container_instance(availability_zone="us-east-1a")
+        in_b = ecs_mock.add_container_instance(availability_zone="us-east-1b")
+        ecs = boto3.client("ecs", region_name="us-east-1")
+
+        result = ecs.start_task(
+            taskDefinition="vpc",
+            containerInstances=[in_a, in_b],
+            networkConfiguration={"awsvpcConfiguration": {"subnets": [subnet]}},
+        )
+
+        assert result["failures"] == [{"arn": in_a, "reason": "LOCATION"}]
+        assert [t["containerInstanceArn"] for t in result["tasks"]] == [in_b]

@@ -252,3 +252,72 @@ def test_every_instance_failing_is_still_http_200(ecs_mock: EcsMock, ecs: Any, a
     result = _start(ecs, [tiny, "a" * 32])
     assert result["tasks"] == []
     assert [reason for _, reason in _reasons(result)] == ["RESOURCE:CPU", "MISSING"]
+
+
+# -- LOCATION: awsvpc subnets in other zones --------------------------------------------------
+
+
+def _vpc_definition(ecs_mock: EcsMock) -> None:
+    ecs_mock.register_task_definition("vpc", networkMode="awsvpc", containers=[dict(SMALL)])
+
+
+def _eni_subnet(task: dict[str, Any]) -> str:
+    (eni,) = task["attachments"]
+    details = {d["name"]: d["value"] for d in eni["details"]}
+    return details["subnetId"]
+
+
+def test_instance_outside_the_subnets_zones_is_location(ecs_mock: EcsMock, ecs: Any) -> None:
+    _vpc_definition(ecs_mock)
+    ecs_mock.add_subnet("subnet-b", "us-east-1b")
+    ecs_mock.add_subnet("subnet-c", "us-east-1c")
+    in_a = ecs_mock.add_container_instance("default", availability_zone="us-east-1a")
+    in_c = ecs_mock.add_container_instance("default", availability_zone="us-east-1c")
+    network = {"awsvpcConfiguration": {"subnets": ["subnet-b", "subnet-c"]}}
+
+    result = _start(ecs, [in_a, in_c], taskDefinition="vpc", networkConfiguration=network)
+
+    assert _reasons(result) == [(in_a, "LOCATION")]
+    (task,) = result["tasks"]
+    assert task["containerInstanceArn"] == in_c
+    assert _eni_subnet(task) == "subnet-c"  # the ENI lands in the instance's own zone
+    remaining = ecs.describe_container_instances(containerInstances=[in_a])
+    assert remaining["containerInstances"][0]["pendingTasksCount"] == 0
+
+
+def test_location_comes_after_attribute_and_before_resources(ecs_mock: EcsMock, ecs: Any) -> None:
+    _vpc_definition(ecs_mock)
+    ecs_mock.add_subnet("subnet-b", "us-east-1b")
+    network = {"awsvpcConfiguration": {"subnets": ["subnet-b"]}}
+    no_eni_capability = ecs_mock.add_container_instance(
+        "default",
+        availability_zone="us-east-1a",
+        attributes=[{"name": "ecs.capability.execute-command"}],
+    )
+    too_small = ecs_mock.add_container_instance("default", availability_zone="us-east-1a", cpu=1)
+
+    result = _start(
+        ecs, [no_eni_capability, too_small], taskDefinition="vpc", networkConfiguration=network
+    )
+
+    assert _reasons(result) == [(no_eni_capability, "ATTRIBUTE"), (too_small, "LOCATION")]
+
+
+def test_a_subnet_of_unknown_zone_is_not_checked(ecs_mock: EcsMock, ecs: Any) -> None:
+    _vpc_definition(ecs_mock)
+    ecs_mock.add_subnet("subnet-b", "us-east-1b")
+    in_a = ecs_mock.add_container_instance("default", availability_zone="us-east-1a")
+    network = {"awsvpcConfiguration": {"subnets": ["subnet-b", "subnet-unknown"]}}
+
+    result = _start(ecs, [in_a], taskDefinition="vpc", networkConfiguration=network)
+
+    assert result["failures"] == []
+    assert _eni_subnet(result["tasks"][0]) == "subnet-b"  # no subnet known in us-east-1a
+
+
+def test_subnets_are_per_region(ecs_mock: EcsMock, ecs: Any) -> None:
+    _vpc_definition(ecs_mock)
+    ecs_mock.add_subnet("subnet-b", "eu-west-1b", region="eu-west-1")
+    in_a = ecs_mock.add_container_instance("default", availability_zone="us-east-1a")
+    network = {"awsvpcConfiguration": {"subnets": ["subnet-b"]}}
+    assert _start(ecs, [in_a], taskDefinition="vpc", networkConfiguration=network)["tasks"]

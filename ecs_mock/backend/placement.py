@@ -90,8 +90,15 @@ def required_attributes(definition: TaskDefinition, execute_command: bool) -> li
     return names
 
 
-def refusal(instance: ContainerInstance, required: list[str], wanted: Demand) -> str | None:
-    """The failure reason for placing on `instance`, in ECS's (inferred) order, or None."""
+def refusal(
+    instance: ContainerInstance,
+    required: list[str],
+    wanted: Demand,
+    zones: frozenset[str] | None = None,
+) -> str | None:
+    """The failure reason for placing on `instance`, in ECS's (inferred) order, or None.
+
+    `zones` are an awsvpc task's subnet zones when known (None: no LOCATION check)."""
     if instance.status == "INACTIVE":
         return "INACTIVE"
     if instance.status == "DRAINING":
@@ -100,4 +107,6 @@ def refusal(instance: ContainerInstance, required: list[str], wanted: Demand) ->
         return "AGENT"
     if not all(instance.has_attribute(name) for name in required):
         return "ATTRIBUTE"
+    if zones is not None and instance.attribute("ecs.availability-zone") not in zones:
+        return "LOCATION"
     return instance.resources.shortfall(wanted)

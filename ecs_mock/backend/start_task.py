@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import clock
 from ..errors import invalid_parameter
-from . import lifecycle
+from . import lifecycle, subnets
 from .lookup import find_cluster, find_task_definition, instance_id_of
 from .models import Cluster, Container, ContainerInstance, Tags, Task, TaskDefinition
 from .placement import (
@@ -189,6 +189,9 @@ def start_task(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     containers = effective_containers(definition, overrides)
     wanted = demand(definition, containers, task_cpu, task_memory)
     required = required_attributes(definition, bool(params.get("enableExecuteCommand")))
+    zones = None
+    if definition.network_mode == "awsvpc":
+        zones = subnets.zones_of(region, _subnets(params))
     echo = _echo_overrides(definition, overrides)
     now = clock.now()
     tasks, failures = [], []
@@ -203,7 +206,7 @@ def start_task(region: Region, params: dict[str, Any]) -> dict[str, Any]:
                 arn = region.arns.container_instance(cluster.name, instance_id)
             failures.append({"arn": arn, "reason": "MISSING"})
             continue
-        reason = refusal(instance, required, wanted)
+        reason = refusal(instance, required, wanted, zones)
         if reason is not None:
             failures.append({"arn": instance.arn, "reason": reason})
             continue
@@ -220,6 +223,17 @@ def start_task(region: Region, params: dict[str, Any]) -> dict[str, Any]:
         lifecycle.begin(region, task, now)
         tasks.append(task.to_wire())
     return {"tasks": tasks, "failures": failures}
+
+
+def _subnets(params: dict[str, Any]) -> list[str]:
+    return list(params["networkConfiguration"]["awsvpcConfiguration"]["subnets"])
+
+
+def _subnet_for(region: Region, params: dict[str, Any], instance: ContainerInstance) -> str:
+    """The task's ENI goes in a subnet of the instance's zone (the first one, when unknown)."""
+    choices = _subnets(params)
+    zone = instance.attribute("ecs.availability-zone")
+    return next((s for s in choices if subnets.zone_of(region, s) == zone), choices[0])
 
 
 def _remember(region: Region, cluster: Cluster, instance: ContainerInstance, task: Task) -> None:
@@ -244,13 +258,12 @@ def _new_task(
     execute = bool(params.get("enableExecuteCommand"))
     attachments = []
     if awsvpc:
-        subnets = params["networkConfiguration"]["awsvpcConfiguration"]["subnets"]
         attachments.append(
             {
                 "id": region.ids.uuid(),
                 "type": "ElasticNetworkInterface",
                 "status": "PRECREATED",
-                "details": [{"name": "subnetId", "value": subnets[0]}],
+                "details": [{"name": "subnetId", "value": _subnet_for(region, params, instance)}],
             }
         )
     architecture = instance.attribute("ecs.cpu-architecture") or "x86_64"

@@ -120,6 +120,7 @@ class Region:
         self.families: dict[str, list[TaskDefinition]] = {}
         self.tasks: dict[str, Task] = {}
         self.task_index: dict[str, TaskIndex] = {}
+        self.subnet_zones: dict[str, str] = {}  # declared by tests (TestControls.add_subnet)
         self._events: list[Event] = []
         self._seq = 0
 

@@ -1,0 +1,47 @@
+"""Which availability zones an awsvpc task's subnets are in, where that can be known.
+
+ECS refuses to place an awsvpc task on an instance outside its subnets' zones (failure reason
+LOCATION). The mock knows a subnet's zone from two places: subnets a test declared
+(`TestControls.add_subnet`) and, while moto's `mock_aws` is active, moto's EC2 subnets.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+from .state import Region
+
+
+def zones_of(region: Region, subnets: list[str]) -> frozenset[str] | None:
+    """The zones of every one of `subnets`, or None when any one's zone is unknown.
+
+    Mock decision: a subnet of unknown zone could be in any zone, so with one unknown subnet no
+    LOCATION check is made (a mock without EC2 cannot refuse what ECS might accept).
+    """
+    zones = set()
+    for subnet in subnets:
+        zone = zone_of(region, subnet)
+        if zone is None:
+            return None
+        zones.add(zone)
+    return frozenset(zones)
+
+
+def zone_of(region: Region, subnet: str) -> str | None:
+    return region.subnet_zones.get(subnet) or _moto_zone(region, subnet)
+
+
+def _moto_zone(region: Region, subnet: str) -> str | None:
+    # Only a moto that is already imported and active can know the subnet; never import it here.
+    core = sys.modules.get("moto.core.models")
+    if core is None or "moto.ec2.models" not in sys.modules:
+        return None
+    if not getattr(getattr(core, "MockAWS", None), "_mocks_active", False):
+        return None
+    try:
+        ec2 = importlib.import_module("moto.ec2.models")
+        backend = ec2.ec2_backends[region.account_id][region.region]
+        return str(backend.get_subnet(subnet).availability_zone)
+    except Exception:  # an unknown subnet, or a moto whose internals moved: zone unknown
+        return None
