@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import importlib
+import inspect
 import io
 import json
 import os
@@ -37,7 +38,7 @@ class StateFileError(Exception):
 
 
 def fingerprint() -> str:
-    """Changes whenever a persisted dataclass gains, loses or renames a field."""
+    """Changes whenever a persisted class gains, loses or renames a field."""
     parts: list[str] = []
     names = ["ecs_mock.arns"] + [
         f"{backend_package.__name__}.{info.name}"
@@ -46,11 +47,16 @@ def fingerprint() -> str:
     for name in sorted(names):
         module = importlib.import_module(name)
         for attribute, value in sorted(vars(module).items()):
-            if isinstance(value, type) and dataclasses.is_dataclass(value):
-                if value.__module__ != name:
-                    continue
+            if not isinstance(value, type) or value.__module__ != name:
+                continue
+            if dataclasses.is_dataclass(value):
                 fields = ",".join(f.name for f in dataclasses.fields(value))
                 parts.append(f"{name}.{attribute}({fields})")
+            elif "__init__" in vars(value):
+                # A plain class keeps its fields in __init__ (Region, TaskIndex): any change there
+                # may add an attribute an old file's objects lack.
+                source = inspect.getsource(vars(value)["__init__"])
+                parts.append(f"{name}.{attribute}:{source}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 

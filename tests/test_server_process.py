@@ -147,3 +147,18 @@ def test_a_state_file_cannot_smuggle_code(tmp_path: Path) -> None:
     state.write_bytes(persistence.MAGIC + header.encode() + b"\n" + pickle.dumps(Evil()))
     with pytest.raises(persistence.StateFileError, match=r"builtins\.print"):
         EcsServer(port=0, state_file=state)
+
+
+def test_state_file_fingerprint_follows_plain_classes_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Region is not a dataclass; a field added to it must still refuse an older state file,
+    whose Region objects would lack it."""
+    from ecs_mock import persistence
+    from ecs_mock.backend import state
+
+    before = persistence.fingerprint()
+
+    def __init__(self: Any, *args: Any) -> None:
+        self.added_later = True
+
+    monkeypatch.setattr(state.Region, "__init__", __init__)
+    assert persistence.fingerprint() != before
