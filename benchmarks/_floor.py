@@ -34,7 +34,7 @@ def canned_client(operation: str, body: bytes) -> Any:
     }
 
     def answer(request: Any, **_: Any) -> AWSResponse:
-        return AWSResponse(request.url, 200, headers, _Raw(body))  # type: ignore[arg-type]
+        return AWSResponse(request.url, 200, headers, _Raw(body, headers))  # type: ignore[arg-type]
 
     ecs.meta.events.register(f"before-send.ecs.{operation}", answer)
     return ecs
