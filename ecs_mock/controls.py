@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,13 +28,28 @@ class _Injection:
 
 @dataclass
 class Controls:
-    calls: list[Call] = field(default_factory=list)
+    # None keeps every call (a test's mock lives for one test); the long-running server keeps
+    # the most recent ones only, so its memory does not grow with every request.
+    max_calls: int | None = None
+    received: int = 0  # every call ever recorded, including those the bounded log dropped
+    calls: deque[Call] = field(init=False)
     _injections: dict[str, list[_Injection]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        if self.max_calls is not None and self.max_calls < 0:
+            raise ValueError("max_calls cannot be negative")
+        self.calls = deque(maxlen=self.max_calls)
 
     def record(self, call: Call) -> None:
         with self._lock:
             self.calls.append(call)
+            self.received += 1
+
+    def recorded(self) -> list[Call]:
+        """The calls kept, oldest first: a copy taken under the lock, safe while calls arrive."""
+        with self._lock:
+            return list(self.calls)
 
     def inject(self, operation: str, error: EcsError, count: int) -> None:
         if count < 1:

@@ -54,7 +54,7 @@ class TestControls:
     @property
     def calls(self) -> list[Call]:
         """Every request received, in order, including refused ones."""
-        return list(self.dispatcher.controls.calls)
+        return self.dispatcher.controls.recorded()
 
     def calls_to(self, operation: str) -> list[Call]:
         return [call for call in self.calls if call.operation == operation]

@@ -123,6 +123,17 @@ def test_control_state_and_calls_show_what_happened(server: EcsServer) -> None:
     assert control(server.url, "health")["status"] == "ok"
 
 
+def test_the_call_log_keeps_the_most_recent_calls() -> None:
+    with EcsServer(port=0, empty=True, max_calls=3) as small:
+        ecs = client(small.url)
+        for name in ("a", "b", "c", "d", "e"):
+            ecs.create_cluster(clusterName=name)
+        answer = control(small.url, "calls")
+        assert [c["params"]["clusterName"] for c in answer["calls"]] == ["c", "d", "e"]
+        assert answer["received"] == 5
+        assert control(small.url, "state")["calls"] == 5
+
+
 def test_control_errors_are_json(server: EcsServer) -> None:
     status, body = _raw(server.url, "POST", "/_ecs_mock/advance", b'{"state": "FLYING"}')
     assert status == 400
@@ -178,3 +189,14 @@ def test_any_credentials_or_none_are_accepted_by_default() -> None:
         assert created == "arn:aws:ecs:ca-central-1:123456789012:cluster/anon"
         other = client(server.url, region="ca-central-1", key="AKIAANYTHINGATALL000")
         assert other.list_clusters()["clusterArns"] == [created]
+
+
+def test_max_calls_option_parses_and_zero_keeps_everything() -> None:
+    from ecs_mock.server.cli import options_from, parser
+
+    assert options_from(parser().parse_args([])).max_calls == 10_000
+    options = options_from(parser().parse_args(["--max-calls", "0", "--empty", "--port", "0"]))
+    with EcsServer(options) as unbounded:
+        assert unbounded.app.controls.max_calls is None
+    with pytest.raises(SystemExit):
+        parser().parse_args(["--max-calls", "-1"])

@@ -27,6 +27,7 @@ logger = logging.getLogger("ecs_mock.server")
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5150
 MAX_BODY = 1024 * 1024
+DEFAULT_MAX_CALLS = 10_000
 # Operations that only read: no state-file write after them (the lifecycle they tick is
 # re-derived from the clock after a restart anyway).
 _READ_PREFIXES = ("Describe", "List")
@@ -52,6 +53,7 @@ class ServerOptions:
     timings: Timings = field(default_factory=Timings)
     request_timeout: float | None = 10.0
     max_body: int = MAX_BODY
+    max_calls: int = DEFAULT_MAX_CALLS  # requests kept for /_ecs_mock/calls; 0 keeps all
     verbose: bool = False
 
 
@@ -72,7 +74,7 @@ class ServerApp:
     def __init__(self, options: ServerOptions) -> None:
         self.options = options
         self.backend = Backend(seed=options.seed, timings=options.timings)
-        self.controls = Controls()
+        self.controls = Controls(max_calls=options.max_calls or None)
         account_of_key = {
             key: credential.account_id
             for key, credential in options.credentials.items()
@@ -170,7 +172,7 @@ class ServerApp:
                         "taskDefinitions": definitions,
                     }
                 )
-        return {"regions": regions, "calls": len(self.controls.calls)}
+        return {"regions": regions, "calls": self.controls.received}
 
     # -- persistence ------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from types import FrameType
 from ..backend import Timings
 from ..dispatch import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 from ..persistence import StateFileError
-from .app import DEFAULT_HOST, DEFAULT_PORT, Credential, ServerOptions
+from .app import DEFAULT_HOST, DEFAULT_MAX_CALLS, DEFAULT_PORT, Credential, ServerOptions
 from .http import EcsServer
 
 
@@ -36,6 +36,13 @@ def _seconds(value: str) -> float:
     if seconds < 0:
         raise argparse.ArgumentTypeError("seconds cannot be negative")
     return seconds
+
+
+def _count(value: str) -> int:
+    count = int(value)
+    if count < 0:
+        raise argparse.ArgumentTypeError("a count cannot be negative")
+    return count
 
 
 def parser() -> argparse.ArgumentParser:
@@ -96,6 +103,13 @@ def parser() -> argparse.ArgumentParser:
         default=10.0,
         help="seconds a connection may stay silent before it is closed (default %(default)s)",
     )
+    p.add_argument(
+        "--max-calls",
+        type=_count,
+        default=DEFAULT_MAX_CALLS,
+        help="requests kept for /_ecs_mock/calls, the most recent; 0 keeps all "
+        "(default %(default)s)",
+    )
     p.add_argument("--verbose", action="store_true", help="log every request to stderr")
     return p
 
@@ -117,6 +131,7 @@ def options_from(args: argparse.Namespace) -> ServerOptions:
             deprovisioning=args.deprovisioning_seconds,
         ),
         request_timeout=args.request_timeout or None,
+        max_calls=args.max_calls,
         verbose=args.verbose,
     )
 

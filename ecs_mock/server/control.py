@@ -58,9 +58,9 @@ def _calls(app: ServerApp, _: dict[str, Any]) -> dict[str, Any]:
             "region": call.region,
             "accountId": call.account_id,
         }
-        for call in app.controls.calls
+        for call in app.controls.recorded()
     ]
-    return {"calls": calls}
+    return {"calls": calls, "received": app.controls.received}
 
 
 def _reset(app: ServerApp, params: dict[str, Any]) -> dict[str, Any]:
