@@ -34,6 +34,7 @@ AGENT_CAPABILITIES: tuple[str, ...] = (
     "ecs.capability.container-health-check",
 )
 _CAPABILITY_PREFIXES = ("ecs.capability.", "com.amazonaws.ecs.capability.")
+ECS_OWNED = ("ecs.", "com.amazonaws.ecs.")  # attributes ECS and its agent set, not the caller
 # Attribute name and value rules as the ECS model documents them (Attribute.name / .value).
 _ATTRIBUTE_NAME = re.compile(r"[A-Za-z0-9_./\\-]{1,128}")
 _ATTRIBUTE_VALUE = re.compile(r"[A-Za-z0-9_.@/\\: -]{1,128}")
@@ -76,7 +77,7 @@ def _resources(params: dict[str, Any], kind: instance_types.InstanceType) -> Res
     )
 
 
-def _check_attribute(attribute: dict[str, str]) -> None:
+def check_attribute(attribute: dict[str, str]) -> None:
     # Mock decision: ECS documents the rules but not its messages; these name the offender.
     name = attribute["name"]
     if not _ATTRIBUTE_NAME.fullmatch(name):
@@ -100,7 +101,7 @@ def _attributes(
         {k: v for k, v in a.items() if k in ("name", "value")} for a in params.get("attributes", [])
     ]
     for attribute in custom:
-        _check_attribute(attribute)
+        check_attribute(attribute)
     # The identity document is caller-supplied JSON: coerce, or a number there would break the
     # response shape (attribute values are strings).
     derived = {
@@ -173,6 +174,14 @@ def register_container_instance(region: Region, params: dict[str, Any]) -> dict[
         # Mock decision: tags added since (TagResource) survive a re-registration without tags.
         if "tags" not in params:
             instance.tags = previous.tags
+        # Mock decision: custom attributes added since (PutAttributes) survive too, unless the
+        # registration sets the same name; ECS's own ecs.* ones are the new registration's.
+        sent = {a["name"] for a in instance.attributes}
+        instance.attributes += [
+            dict(a)
+            for a in previous.attributes
+            if a["name"] not in sent and not a["name"].startswith(ECS_OWNED)
+        ]
     cluster.instances[instance_id] = instance
     return {"containerInstance": instance.to_wire(cluster.tasks)}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import clusters, container_instances, start_task, tags, task_definitions, tasks
+from . import attributes, clusters, container_instances, start_task, tags, task_definitions, tasks
 from .state import Region
 
 Handler = Callable[[Region, dict[str, Any]], dict[str, Any]]
@@ -32,4 +32,7 @@ OPERATIONS: dict[str, Handler] = {
     "TagResource": tags.tag_resource,
     "UntagResource": tags.untag_resource,
     "ListTagsForResource": tags.list_tags_for_resource,
+    "PutAttributes": attributes.put_attributes,
+    "DeleteAttributes": attributes.delete_attributes,
+    "ListAttributes": attributes.list_attributes,
 }
