@@ -72,8 +72,10 @@ class Controls:
     def clear_calls(self) -> None:
         with self._lock:
             self.calls.clear()
+            self.received = 0
 
     def clear(self) -> None:
         with self._lock:
             self.calls.clear()
+            self.received = 0
             self._injections.clear()

@@ -169,8 +169,13 @@ class TestControls:
     def backend_region(self, region: str | None = None) -> Region:
         return self.dispatcher.backend.region(self.account_id, region or self.region)
 
-    def set_agent_connected(self, instance: str, connected: bool, cluster: str = "default") -> None:
-        """Disconnect (or reconnect) an instance's agent: StartTask then fails with AGENT."""
+    def set_agent_connected(
+        self, instance: str, connected: bool, cluster: str | None = None
+    ) -> None:
+        """Disconnect (or reconnect) an instance's agent: StartTask then fails with AGENT.
+
+        `instance` is an ARN (its cluster is taken from it) or an id in `cluster` (default
+        "default")."""
         with self.dispatcher.backend.lock:
             self._instance(cluster, instance).agent_connected = connected
 
@@ -211,10 +216,17 @@ class TestControls:
                 raise ValueError(f"task has no container named {container!r}")
             lifecycle.exit_container(region, target, container, exit_code, reason, now)
 
-    def _instance(self, cluster: str, reference: str) -> Any:
+    def _instance(self, cluster: str | None, reference: str) -> Any:
         region = self.backend_region()
-        found = find_cluster(region, cluster)
-        instance = found.instances.get(instance_id_of(region, found, reference))
+        if cluster is None:
+            # A long-format ARN names its cluster: container-instance/<cluster>/<id>.
+            owner = reference.rsplit("/", 2)[-2] if reference.count("/") >= 2 else None
+            cluster = owner or "default"
+        try:
+            found = find_cluster(region, cluster)
+            instance = found.instances.get(instance_id_of(region, found, reference))
+        except EcsError:  # a control's misuse is a ValueError, like every other one here
+            instance = None
         if instance is None:
             raise ValueError(f"no container instance {reference!r} in cluster {cluster!r}")
         return instance

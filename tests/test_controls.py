@@ -95,6 +95,16 @@ def test_disconnected_agent_refuses_placement(ecs_mock: EcsMock, ecs: Any) -> No
     assert len(ecs.start_task(taskDefinition="app", containerInstances=[instance])["tasks"]) == 1
 
 
+def test_agent_control_takes_the_cluster_from_the_arn(ecs_mock: EcsMock, ecs: Any) -> None:
+    ecs_mock.register_task_definition("app")
+    instance = ecs_mock.add_container_instance("batch")
+    ecs_mock.set_agent_connected(instance, False)
+    result = ecs.start_task(cluster="batch", taskDefinition="app", containerInstances=[instance])
+    assert result["failures"] == [{"arn": instance, "reason": "AGENT"}]
+    with pytest.raises(ValueError, match="no container instance"):
+        ecs_mock.set_agent_connected(instance.rsplit("/", 1)[1], True)  # a bare id: "default"
+
+
 def test_injected_modeled_error_hits_the_next_call_only(ecs_mock: EcsMock, ecs: Any) -> None:
     ecs_mock.create_cluster("default")
     ecs_mock.inject_error("ListTasks", "ClusterNotFoundException", "Cluster not found.")

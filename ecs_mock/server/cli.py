@@ -163,7 +163,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     auth = "SigV4 by --access-key keys" if options.credentials else "any credentials"
     print(f"ecs-mock listening on {server.url}", flush=True)
     print(f"  region {options.region}, account {options.account_id}; {state}; accepts {auth}")
-    print(f"  try: AWS_ENDPOINT_URL_ECS={server.url} aws ecs list-container-instances")
+    print(
+        f"  try: AWS_ENDPOINT_URL_ECS={server.url} AWS_REGION={options.region} "
+        "AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x aws ecs list-container-instances"
+    )
     print("  Ctrl-C to stop", flush=True)
     signal.signal(signal.SIGTERM, _interrupt)
     with contextlib.suppress(KeyboardInterrupt):
