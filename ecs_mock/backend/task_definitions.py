@@ -124,12 +124,6 @@ def _check_volumes(volumes: list[dict[str, Any]]) -> None:
         )
 
 
-def _wire(definition: TaskDefinition) -> dict[str, Any]:
-    """A copy of the stored body: replies are encoded after the backend lock is released, and a
-    concurrent DeregisterTaskDefinition must not change a dict that is being encoded."""
-    return copy.deepcopy(definition.to_wire())
-
-
 @contextmanager
 def _misses_as(missing: EcsError) -> Iterator[None]:
     """lookup words an unparsable revision or a foreign ARN as StartTask does ("TaskDefinition
@@ -193,7 +187,7 @@ def register_task_definition(region: Region, params: dict[str, Any]) -> dict[str
         body["memory"] = memory
     definition = TaskDefinition(family=family, revision=revision, arn=arn, body=body, tags=tags)
     region.families.setdefault(family, []).append(definition)
-    return {"taskDefinition": _wire(definition), "tags": list(tags)}
+    return {"taskDefinition": definition.to_wire(), "tags": list(tags)}
 
 
 def deregister_task_definition(region: Region, params: dict[str, Any]) -> dict[str, Any]:
@@ -208,16 +202,16 @@ def deregister_task_definition(region: Region, params: dict[str, Any]) -> dict[s
     if definition.status == "ACTIVE":
         definition.body["status"] = "INACTIVE"
         definition.body["deregisteredAt"] = clock.now()
-    return {"taskDefinition": _wire(definition)}
+    return {"taskDefinition": definition.to_wire()}
 
 
 def describe_task_definition(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     missing = client_error("Unable to describe task definition.")
     with _misses_as(missing):
         definition = find_task_definition(region, params["taskDefinition"], missing)
-    result: dict[str, Any] = {"taskDefinition": _wire(definition)}
+    result: dict[str, Any] = {"taskDefinition": definition.to_wire()}
     if "TAGS" in params.get("include", []):
-        result["tags"] = copy.deepcopy(definition.tags)
+        result["tags"] = list(definition.tags)
     return result
 
 
