@@ -14,8 +14,7 @@ from .tags import check_tags
 
 def create_cluster(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     name = params.get("clusterName") or DEFAULT_CLUSTER
-    # fullmatch: the pattern's `$` would let a trailing newline into a cluster's name.
-    if not NAME_PATTERN.fullmatch(name):
+    if not NAME_PATTERN.match(name):
         raise invalid_parameter("Cluster name must match ^[a-zA-Z0-9\\-_]{1,255}$, but was " + name)
     tags = check_tags(params.get("tags", []))
     existing = region.clusters.get(name)
