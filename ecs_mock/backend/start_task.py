@@ -189,9 +189,10 @@ def start_task(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     containers = effective_containers(definition, overrides)
     wanted = demand(definition, containers, task_cpu, task_memory)
     required = required_attributes(definition, bool(params.get("enableExecuteCommand")))
-    zones = None
+    subnet_zones: dict[str, str | None] = {}
     if definition.network_mode == "awsvpc":
-        zones = subnets.zones_of(region, _subnets(params))
+        subnet_zones = subnets.zones_of(region, _subnets(params))
+    zones = subnets.known_zones(subnet_zones)
     echo = _echo_overrides(definition, overrides)
     now = clock.now()
     tasks, failures = [], []
@@ -210,7 +211,12 @@ def start_task(region: Region, params: dict[str, Any]) -> dict[str, Any]:
         if reason is not None:
             failures.append({"arn": instance.arn, "reason": reason})
             continue
-        task = _new_task(region, cluster, definition, instance, containers, params, now)
+        eni_subnet = None
+        if subnet_zones:
+            eni_subnet = subnets.subnet_in(
+                subnet_zones, instance.attribute("ecs.availability-zone")
+            )
+        task = _new_task(region, cluster, definition, instance, containers, params, now, eni_subnet)
         task.holding = instance.resources.reserve(wanted)
         _assign_gpus(task.containers, containers, task.holding.gpu_ids)
         task.cpu, task.memory = task_cpu, task_memory
@@ -229,13 +235,6 @@ def _subnets(params: dict[str, Any]) -> list[str]:
     return list(params["networkConfiguration"]["awsvpcConfiguration"]["subnets"])
 
 
-def _subnet_for(region: Region, params: dict[str, Any], instance: ContainerInstance) -> str:
-    """The task's ENI goes in a subnet of the instance's zone (the first one, when unknown)."""
-    choices = _subnets(params)
-    zone = instance.attribute("ecs.availability-zone")
-    return next((s for s in choices if subnets.zone_of(region, s) == zone), choices[0])
-
-
 def _remember(region: Region, cluster: Cluster, instance: ContainerInstance, task: Task) -> None:
     cluster.tasks[task.task_id] = task
     region.tasks[task.task_id] = task
@@ -251,19 +250,20 @@ def _new_task(
     containers: list[dict[str, Any]],
     params: dict[str, Any],
     now: float,
+    eni_subnet: str | None,
 ) -> Task:
     task_id = region.ids.hex32()
     arn = region.arns.task(cluster.name, task_id)
     awsvpc = definition.network_mode == "awsvpc"
     execute = bool(params.get("enableExecuteCommand"))
     attachments = []
-    if awsvpc:
+    if eni_subnet is not None:  # awsvpc
         attachments.append(
             {
                 "id": region.ids.uuid(),
                 "type": "ElasticNetworkInterface",
                 "status": "PRECREATED",
-                "details": [{"name": "subnetId", "value": _subnet_for(region, params, instance)}],
+                "details": [{"name": "subnetId", "value": eni_subnet}],
             }
         )
     architecture = instance.attribute("ecs.cpu-architecture") or "x86_64"

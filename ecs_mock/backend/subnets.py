@@ -13,22 +13,29 @@ import sys
 from .state import Region
 
 
-def zones_of(region: Region, subnets: list[str]) -> frozenset[str] | None:
-    """The zones of every one of `subnets`, or None when any one's zone is unknown.
+def zones_of(region: Region, subnets: list[str]) -> dict[str, str | None]:
+    """Each of `subnets` (in request order) with its zone, None where unknown; looked up once
+    per request, since a moto lookup is not free."""
+    return {subnet: _zone_of(region, subnet) for subnet in subnets}
+
+
+def known_zones(zones: dict[str, str | None]) -> frozenset[str] | None:
+    """The zones an instance must be in, or None when any subnet's zone is unknown.
 
     Mock decision: a subnet of unknown zone could be in any zone, so with one unknown subnet no
     LOCATION check is made (a mock without EC2 cannot refuse what ECS might accept).
     """
-    zones = set()
-    for subnet in subnets:
-        zone = zone_of(region, subnet)
-        if zone is None:
-            return None
-        zones.add(zone)
-    return frozenset(zones)
+    if not zones or None in zones.values():
+        return None
+    return frozenset(zone for zone in zones.values() if zone is not None)
 
 
-def zone_of(region: Region, subnet: str) -> str | None:
+def subnet_in(zones: dict[str, str | None], zone: str | None) -> str:
+    """The first subnet in `zone`, else the first subnet listed: where the task's ENI goes."""
+    return next((s for s, z in zones.items() if z == zone), next(iter(zones)))
+
+
+def _zone_of(region: Region, subnet: str) -> str | None:
     return region.subnet_zones.get(subnet) or _moto_zone(region, subnet)
 
 
