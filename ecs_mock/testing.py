@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from . import _schema, clock
+from .arns import parse_arn
 from .backend import lifecycle
 from .backend.lookup import find_cluster, find_task, instance_id_of
 from .backend.models import Task
@@ -220,8 +221,8 @@ class TestControls:
         region = self.backend_region()
         if cluster is None:
             # A long-format ARN names its cluster: container-instance/<cluster>/<id>.
-            owner = reference.rsplit("/", 2)[-2] if reference.count("/") >= 2 else None
-            cluster = owner or "default"
+            parsed = parse_arn(reference)
+            cluster = (parsed.rest.rpartition("/")[0] if parsed else "") or "default"
         try:
             found = find_cluster(region, cluster)
             instance = found.instances.get(instance_id_of(region, found, reference))
