@@ -462,6 +462,26 @@ def test_quoting_lists_and_spacing(expression: str, value: str, expected: bool) 
     assert _matches(expression, Instance({"team": value})) is expected
 
 
+@pytest.mark.parametrize(
+    ("expression", "value", "expected"),
+    [
+        ("attribute:team =~ t[23].*", "t3.large", True),
+        ("attribute:team =~ [tm]5.*", "m5.large", True),
+        ("attribute:team =~ i-[0-9a-f]{8,17}", "i-0123456789abcdef0", True),
+        ("attribute:team =~ i-[0-9a-f]{8,17}", "i-012", False),
+        ("attribute:team =~ a\\(b\\)", "a(b)", True),
+        ("attribute:team =~ [\\]x]+", "]x]", True),
+        ("attribute:team =~ x,y", "x,y", True),
+        ("attribute:team matches [a-c]+", "abc", True),
+        ("attribute:team !~ [a-c]+", "abc", False),
+        ("not(attribute:team =~ w.*)", "web", False),  # a bare pattern ends at ')'
+        ("attribute:team =~ w.*&&attribute:team exists", "web", True),
+    ],
+)
+def test_bare_patterns(expression: str, value: str, expected: bool) -> None:
+    assert _matches(expression, Instance({"team": value})) is expected
+
+
 def test_no_space_operators_on_numbers() -> None:
     subject = Instance(running_tasks_count=3, agent_version="1.2.3")
     assert _matches("runningTasksCount>=3&&agentVersion<1.3", subject)
@@ -513,7 +533,8 @@ MALFORMED = [
     ("attribute:a == 'x", "not closed", 15),
     ('attribute:a == "x"', "single quotes", 15),
     ("attribute:a == x y", "quote a value that contains spaces", 17),
-    ("attribute:a =~ t[23].*", "quote a value or pattern that contains ( ) [ ] or ,", 16),
+    ("attribute:a == t[23]", "quote a value or pattern that contains ( ) [ ] or ,", 16),
+    ("attribute:a =~ [a b]", "unclosed character class", 15),
     ("not(attribute:a =~ t(2).*)", "quote a value or pattern", 20),
     ("attribute:a =~ t2|t3", "must be quoted", 17),
     ("attribute:a == x)", "found ')'", 16),
@@ -618,7 +639,17 @@ Reference = Callable[[Instance], bool]
 POOL = ["prod", "dev", "1", "9", "10", "-2", "us-east-1a", "a b"]
 NAMES = ["stack", "cores", "flag"]
 GROUPS = ["web", "db", "service:api"]
-PATTERNS = ["p.*", ".*", "d[a-z]v", "(prod|dev)", "1[0-9]*", "us-east-1[ab]", "a b|web", "s.*:.*"]
+PATTERNS = [
+    "p.*",
+    ".*",
+    "d[a-z]v",
+    "(prod|dev)",
+    "1[0-9]*",
+    "us-east-1[ab]",
+    "a b|web",
+    "s.*:.*",
+    "[0-9]{1,2}",
+]
 VERSIONS = ["1.14.5", "1.9", "1.14", "2.0.0", "1.14.5.1", "2", "1.14.0"]
 DATES = ["2018-06-18", "2018-06-18T22:28:28Z", "2018-06-18T22:28:28", "2018-06-19T00:28:28+02:00"]
 
@@ -662,6 +693,9 @@ def _render_argument(op: str, argument: str | list[str], quoted: bool) -> str:
         return ""
     if isinstance(argument, list):
         return " [" + ", ".join(_quote(v, quoted) for v in argument) + "]"
+    if op in ("=~", "!~"):  # a bare pattern may hold [...] and commas, not ( ) | or spaces
+        bare_ok = not any(ch in argument for ch in " ()|")
+        return " " + (argument if bare_ok and not quoted else f"'{argument}'")
     return " " + _quote(argument, quoted)
 
 

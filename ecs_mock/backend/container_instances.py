@@ -8,8 +8,9 @@ import re
 from typing import Any
 
 from .. import clock
-from ..errors import EcsError, client_error, invalid_parameter
-from . import instance_types
+from ..errors import client_error, invalid_parameter
+from . import instance_types, query
+from .instance_query import query_subject
 from .lookup import cluster_name, find_cluster, instance_id_of
 from .models import Cluster, ContainerInstance
 from .paging import paged
@@ -235,20 +236,29 @@ def describe_container_instances(region: Region, params: dict[str, Any]) -> dict
     return {"containerInstances": found, "failures": failures}
 
 
+def _filter(text: str | None) -> query.Expression | None:
+    # Mock decision: an empty filter is no filter. A malformed one is refused before any
+    # lookup, as a request-shape problem.
+    if not text:
+        return None
+    try:
+        return query.parse(text)
+    except query.QueryError as error:
+        raise invalid_parameter(error.message) from None
+
+
 def list_container_instances(region: Region, params: dict[str, Any]) -> dict[str, Any]:
+    expression = _filter(params.get("filter"))
     cluster = find_cluster(region, params.get("cluster"))
-    if params.get("filter"):
-        raise EcsError(
-            "InvalidParameterException",
-            "ecs_mock does not evaluate the cluster query language; filter by status instead.",
-        )
     status = params.get("status")
-    arns = (
-        i.arn
+    listed = (
+        i
         for i in cluster.instances.values()
         if (i.status == status if status else i.status != "INACTIVE")
     )
-    return paged("containerInstanceArns", arns, params)
+    if expression is not None:
+        listed = (i for i in listed if expression.matches(query_subject(i, cluster.tasks)))
+    return paged("containerInstanceArns", (i.arn for i in listed), params)
 
 
 def update_container_instances_state(region: Region, params: dict[str, Any]) -> dict[str, Any]:

@@ -84,6 +84,8 @@ ALLOWED = {
 _KEYWORDS = frozenset({"and", "or", "not"})
 _SPECIAL = "()[],'\"!=<>&|"
 _SPACE = " \t\r\n"
+_PATTERN_OPERATORS = frozenset({"=~", "!~", "matches", "not_matches"})
+_NOT_PATTERN = "()'\"!=<>&|"  # what cannot start a bare pattern
 _ATTRIBUTE_NAME = re.compile(r"[A-Za-z0-9_./\\-]{1,128}")  # the model's Attribute.name rule
 
 
@@ -164,6 +166,10 @@ def tokenize(text: str) -> list[Token]:
             pos = close + 1
         elif ch == '"':
             raise QueryError("quote values with single quotes ('...'), not double quotes", pos)
+        elif ch not in _NOT_PATTERN and tokens and tokens[-1].text in _PATTERN_OPERATORS:
+            end = _pattern_end(text, pos)
+            tokens.append(Token("word", text[pos:end], pos, end))
+            pos = end
         elif (pair := text[pos : pos + 2]) in ("==", "!=", ">=", "<=", "=~", "!~", "&&", "||"):
             kind = pair if pair in ("&&", "||") else "op"
             tokens.append(Token(kind, pair, pos, pos + 2))
@@ -181,13 +187,43 @@ def tokenize(text: str) -> list[Token]:
                 pos,
             )
         else:
-            end = pos
-            while end < size and text[end] not in _SPECIAL and text[end] not in _SPACE:
-                end += 1
+            end = _word_end(text, pos)
             tokens.append(Token("word", text[pos:end], pos, end))
             pos = end
     tokens.append(Token("end", "", size, size))
     return tokens
+
+
+def _word_end(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] not in _SPECIAL and text[pos] not in _SPACE:
+        pos += 1
+    return pos
+
+
+def _pattern_end(text: str, pos: int) -> int:
+    """The end of a bare pattern after =~ / !~.
+
+    Mock decision: besides a bare token's characters, a bare pattern may hold character
+    classes `[...]` (up to their `]`), commas (`{1,3}`) and backslash escapes (`\\(`), so
+    `ec2InstanceId =~ i-[0-9a-f]{8,17}` needs no quotes; `(`, `)`, `|` and spaces still do.
+    """
+    size = len(text)
+    while pos < size and text[pos] not in _SPACE:
+        ch = text[pos]
+        if ch == "\\" and pos + 1 < size and text[pos + 1] not in _SPACE:
+            pos += 2
+        elif ch == "[":
+            close = pos + 1
+            while close < size and text[close] not in _SPACE and text[close] != "]":
+                close += 2 if text[close] == "\\" else 1
+            if close >= size or text[close] != "]":
+                return min(close, size)  # unclosed: the pattern's own check says so
+            pos = close + 1
+        elif ch in _NOT_PATTERN:
+            break
+        else:
+            pos += 1
+    return pos
 
 
 # -- parsing ----------------------------------------------------------------------------------
