@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import Task
+from .models import ContainerInstance, Task, TaskCounts
 from .state import Region
 
 ORDER = {
@@ -32,6 +32,10 @@ DYNAMIC_PORTS = (49153, 65535)
 
 
 def begin(region: Region, task: Task, now: float) -> None:
+    """A task now exists: count it and schedule its way to RUNNING."""
+    for counts in _counts(region, task):
+        counts.moved(None, task.last_status)
+        counts.joined(task.group)
     due = now
     if task.last_status == "PROVISIONING":
         due += region.timings.provisioning
@@ -78,6 +82,10 @@ def enter(region: Region, task: Task, state: str, at: float) -> None:
         return
     if task.desired_status == "STOPPED" and state not in STOP_PATH:
         return
+    for counts in _counts(region, task):
+        counts.moved(task.last_status, state)
+        if state == "STOPPED":
+            counts.left(task.group)
     task.last_status = state
     task.version += 1
     if state == "PENDING":
@@ -121,13 +129,37 @@ def exit_container(
             )
 
 
+def instance_of(region: Region, task: Task) -> ContainerInstance | None:
+    """The instance a task runs on, while the task still counts there (a forced deregistration
+    orphans its tasks)."""
+    if task.instance_id is None:
+        return None
+    cluster = region.clusters.get(task.cluster_name)
+    instance = cluster.instances.get(task.instance_id) if cluster is not None else None
+    if instance is None or task.task_id not in instance.task_ids:
+        return None
+    return instance
+
+
+def _counts(region: Region, task: Task) -> list[TaskCounts]:
+    """The live counters a task's status changes move: its cluster's and its instance's."""
+    found = []
+    cluster = region.clusters.get(task.cluster_name)
+    if cluster is not None:
+        found.append(cluster.counts)
+    instance = instance_of(region, task)
+    if instance is not None:
+        found.append(instance.counts)
+    return found
+
+
 def forget(region: Region, task: Task) -> None:
     """A STOPPED task past its hour of visibility is gone: DescribeTasks reports it MISSING."""
     region.tasks.pop(task.task_id, None)
     cluster = region.clusters.get(task.cluster_name)
     if cluster is not None:
         cluster.tasks.pop(task.task_id, None)
-        instance = cluster.instances.get(task.instance_id)
+        instance = cluster.instances.get(task.instance_id or "")
         if instance is not None:
             instance.task_ids.discard(task.task_id)
     index = region.task_index.get(task.cluster_name)
@@ -189,8 +221,7 @@ def _host_ports_in_use(region: Region, task: Task) -> set[tuple[int, str]]:
     """(port, protocol) pairs already bound on the task's instance, so no two containers on
     one host are handed the same dynamic port."""
     taken: set[tuple[int, str]] = set()
-    cluster = region.clusters.get(task.cluster_name)
-    instance = cluster.instances.get(task.instance_id) if cluster else None
+    instance = instance_of(region, task)
     for other_id in instance.task_ids if instance else ():
         other = region.tasks.get(other_id)
         for container in other.containers if other else ():
@@ -243,8 +274,7 @@ def _stop(region: Region, task: Task, at: float) -> None:
     task.times["stoppedAt"] = at
     task.tags = []  # "Any tags associated with the task will be deleted." (StopTask docs)
     _set_eni_status(task, "DELETED")
-    cluster = region.clusters.get(task.cluster_name)
-    instance = cluster.instances.get(task.instance_id) if cluster else None
+    instance = instance_of(region, task)
     if instance is not None:
         instance.resources.release(task.holding)  # Holding guards against a second release
     region.schedule(at + region.timings.stopped_visible, task.task_id, EXPIRED)

@@ -6,9 +6,13 @@ import bisect
 import heapq
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..arns import ArnFactory, Ids
 from .models import Cluster, Task, TaskDefinition
+
+if TYPE_CHECKING:
+    from .idempotency import Remembered
 
 
 @dataclass(frozen=True)
@@ -53,8 +57,10 @@ class TaskIndex:
         keys = [
             ("cluster", "", desired),
             ("family", task.family, desired),
-            ("containerInstance", task.instance_id, desired),
+            ("launchType", task.launch_type, desired),
         ]
+        if task.instance_id is not None:
+            keys.append(("containerInstance", task.instance_id, desired))
         if task.started_by is not None:
             keys.append(("startedBy", task.started_by, desired))
         return keys
@@ -121,6 +127,10 @@ class Region:
         self.tasks: dict[str, Task] = {}
         self.task_index: dict[str, TaskIndex] = {}
         self.subnet_zones: dict[str, str] = {}  # declared by tests (TestControls.add_subnet)
+        # (operation, cluster, clientToken) -> the first answer (idempotency.py), oldest first
+        self.client_tokens: dict[tuple[str, str, str], Remembered] = {}
+        # Fargate capacity providers a test made unavailable (TestControls.set_capacity)
+        self.capacity_unavailable: set[str] = set()
         self._events: list[Event] = []
         self._seq = 0
 
