@@ -184,6 +184,7 @@ def register_container_instance(region: Region, params: dict[str, Any]) -> dict[
             for a in previous.attributes
             if a["name"] not in sent and not a["name"].startswith(ECS_OWNED)
         ]
+        instance.attributes_changed()
     cluster.instances[instance_id] = instance
     return {"containerInstance": instance.to_wire()}
 

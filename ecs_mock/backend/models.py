@@ -121,15 +121,27 @@ class ContainerInstance:
     task_ids: set[str] = field(default_factory=set)
     counts: TaskCounts = field(default_factory=TaskCounts)
     capacity_provider: str | None = None
+    _attributes_by_name: dict[str, str | None] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def attribute(self, name: str) -> str | None:
-        for attribute in self.attributes:
-            if attribute["name"] == name:
-                return attribute.get("value")
-        return None
+        return self._attribute_map().get(name)
 
     def has_attribute(self, name: str) -> bool:
-        return any(attribute["name"] == name for attribute in self.attributes)
+        return name in self._attribute_map()
+
+    def attributes_changed(self) -> None:
+        """Call after changing `attributes` in place, so lookups see the change."""
+        self._attributes_by_name = None
+
+    def _attribute_map(self) -> dict[str, str | None]:
+        # Placement reads attributes of every candidate for every task: a name -> value map
+        # instead of a scan of the list, rebuilt after each change.
+        found = self._attributes_by_name
+        if found is None:
+            found = self._attributes_by_name = {a["name"]: a.get("value") for a in self.attributes}
+        return found
 
     # What the cluster query language (memberOf, ListContainerInstances filter) reads.
     @property

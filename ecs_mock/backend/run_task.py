@@ -9,21 +9,20 @@ placement. A refused request changes nothing, reserves nothing and remembers no 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from .. import clock
 from ..errors import invalid_parameter
 from . import capacity, fargate, idempotency
 from .capacity import Target
-from .constraints import Constraint, parse_constraints, unsatisfied
-from .launch import LaunchSpec, launch, prepare
+from .constraints import parse_constraints
+from .launch import launch, prepare
 from .launch_checks import check_active, check_compatible, check_standalone
 from .lookup import find_cluster, find_task_definition
 from .models import Cluster, ContainerInstance
-from .placement import refusal
+from .scheduler import Placer
 from .state import Region
-from .strategies import Strategy, choose, parse_strategies
+from .strategies import parse_strategies
 
 MAX_COUNT = 10
 STARTED_BY_LIMIT = 128  # RunTask's documented limit (StartTask's is 36)
@@ -82,6 +81,20 @@ def run_task(region: Region, params: dict[str, Any]) -> dict[str, Any]:
 
     tasks: list[dict[str, Any]] = []
     failures: list[Failure] = []
+    placers = {
+        target: Placer(
+            found,
+            cluster.instances.values(),
+            specs[target.launch_type].required,
+            specs[target.launch_type].demand,
+            specs[target.launch_type].zones,
+            constraints,
+            strategies,
+            specs[target.launch_type].group,
+            region.ids.random,
+        )
+        for target, found in candidates.items()
+    }
     stuck: set[Target] = set()  # targets where a task already found no room: the rest won't
     fargate_turn: int | None = None  # where this call's Fargate tasks start taking subnets
     for target in targets:
@@ -102,12 +115,13 @@ def run_task(region: Region, params: dict[str, Any]) -> dict[str, Any]:
             fargate_turn += 1
             task = launch(region, spec, now, capacity_provider=target.provider, subnet=subnet)
         else:
-            chosen = _place(region, spec, candidates[target], constraints, strategies)
+            chosen = placers[target].next()
             if isinstance(chosen, list):
                 failures += chosen
                 stuck.add(target)
                 continue
             task = launch(region, spec, now, instance=chosen, capacity_provider=target.provider)
+            placers[target].placed(chosen)
         tasks.append(task.to_wire())
     response = {"tasks": tasks, "failures": failures}
     idempotency.remember(region, scope, params, response, [t["taskArn"] for t in tasks], now)
@@ -142,28 +156,3 @@ def _candidates(cluster: Cluster, target: Target) -> list[ContainerInstance]:
             continue
         found.append(instance)
     return found
-
-
-def _place(
-    region: Region,
-    spec: LaunchSpec,
-    candidates: Sequence[ContainerInstance],
-    constraints: Sequence[Constraint],
-    strategies: Sequence[Strategy],
-) -> ContainerInstance | list[Failure]:
-    """The instance for the next task, or one failure per candidate saying why it cannot."""
-    feasible, failures = [], []
-    zones = spec.zones
-    for instance in candidates:
-        reason = refusal(instance, spec.required, spec.demand, zones) or unsatisfied(
-            constraints, instance, spec.group
-        )
-        if reason is None:
-            feasible.append(instance)
-        else:
-            failures.append({"arn": instance.arn, "reason": reason})
-    if not feasible:
-        return failures
-    return choose(
-        feasible, strategies, spec.group, spec.cluster.instances.values(), region.ids.random
-    )

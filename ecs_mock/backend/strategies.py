@@ -1,14 +1,14 @@
-"""Placement strategies: which of the feasible instances takes the next task (pure).
+"""Placement strategies: how a request asks the scheduler to choose (pure).
 
 "Strategies are a best effort": each one narrows the feasible instances to those it likes best,
 the next one breaks the remaining ties, and a seeded random choice breaks what is left
-(developer guide, task-placement-strategies). No strategy means `random`.
+(developer guide, task-placement-strategies). No strategy means `random`. The choosing itself
+is `scheduler.Placer`'s.
 """
 
 from __future__ import annotations
 
-import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..errors import invalid_parameter
@@ -73,56 +73,3 @@ def spread_value(instance: ContainerInstance, field: str) -> str | None:
     if field in SPREAD_SHORTCUTS:
         return instance.instance_id
     return instance.attribute(field[len(ATTRIBUTE) :])
-
-
-def spread_counts(
-    instances: Iterable[ContainerInstance], field: str, group: str
-) -> dict[str | None, int]:
-    """Live tasks of `group` per spread value, over every instance of the cluster (also those
-    that cannot take this task): spread balances what already runs, not what could run."""
-    counts: dict[str | None, int] = {}
-    for instance in instances:
-        if instance.status == "INACTIVE":
-            continue
-        value = spread_value(instance, field)
-        counts[value] = counts.get(value, 0) + instance.counts.groups.get(group, 0)
-    return counts
-
-
-def choose(
-    feasible: Sequence[ContainerInstance],
-    strategies: Sequence[Strategy],
-    group: str,
-    cluster_instances: Iterable[ContainerInstance],
-    rng: random.Random,
-) -> ContainerInstance:
-    """The instance that takes the next task of `group`; `feasible` is not empty."""
-    remaining = list(feasible)
-    for strategy in strategies:
-        if len(remaining) == 1:
-            break
-        if strategy.type == "random":
-            break  # a random choice leaves no ties for later strategies to break
-        remaining = _best(remaining, _scorer(strategy, group, cluster_instances))
-    return remaining[0] if len(remaining) == 1 else rng.choice(remaining)
-
-
-def _scorer(
-    strategy: Strategy, group: str, cluster_instances: Iterable[ContainerInstance]
-) -> Callable[[ContainerInstance], int]:
-    """Lower is better."""
-    field = strategy.field or ""
-    if strategy.type == "binpack":
-        if field.lower() == "cpu":
-            return lambda instance: instance.resources.cpu - instance.resources.cpu_used
-        return lambda instance: instance.resources.memory - instance.resources.memory_used
-    counts = spread_counts(cluster_instances, field, group)
-    return lambda instance: counts.get(spread_value(instance, field), 0)
-
-
-def _best(
-    instances: list[ContainerInstance], score: Callable[[ContainerInstance], int]
-) -> list[ContainerInstance]:
-    scores = [score(instance) for instance in instances]
-    lowest = min(scores)
-    return [instance for instance, value in zip(instances, scores, strict=True) if value == lowest]
