@@ -6,10 +6,44 @@ Every transition is an event due at a clock time; each call first applies the ev
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .models import ContainerInstance, Task, TaskCounts
 from .state import Region
+
+# Called after every change to a task (created, a new lastStatus, asked to stop, a container
+# exited) with the clock time of the change: the service scheduler and the task state change
+# events listen here instead of scanning tasks.
+TaskListener = Callable[[Region, Task, float], None]
+# Runs a scheduled action of another part of the backend: (region, target key, due time).
+ActionHandler = Callable[[Region, str, float], None]
+_listeners: list[TaskListener] = []
+_actions: dict[str, ActionHandler] = {}
+
+
+def on_task_change(listener: TaskListener) -> TaskListener:
+    """Register `listener` (usable as a decorator) for every task change in every region."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+    return listener
+
+
+def off_task_change(listener: TaskListener) -> None:
+    if listener in _listeners:
+        _listeners.remove(listener)
+
+
+def on_action(action: str, handler: ActionHandler) -> None:
+    """Run `handler` for events scheduled with `region.schedule(due, target, action)`."""
+    if action in ORDER or action == EXPIRED:
+        raise ValueError(f"{action!r} is a task lifecycle step")
+    _actions[action] = handler
+
+
+def changed(region: Region, task: Task, at: float) -> None:
+    for listener in _listeners:
+        listener(region, task, at)
 
 ORDER = {
     "PROVISIONING": 0,
@@ -41,18 +75,23 @@ def begin(region: Region, task: Task, now: float) -> None:
         due += region.timings.provisioning
         region.schedule(due, task.task_id, "PENDING")
     region.schedule(due + region.timings.pending, task.task_id, "RUNNING")
+    changed(region, task, now)
 
 
 def tick(region: Region, now: float) -> None:
     """Apply every step due by `now`, each stamped with the time it was due, not `now`."""
     while (event := region.next_due(now)) is not None:
-        task = region.tasks.get(event.task_id)
+        handler = _actions.get(event.action)
+        if handler is not None:
+            handler(region, event.target, event.due)
+            continue
+        task = region.tasks.get(event.target)
         if task is None:
             continue
-        if event.state == EXPIRED:
+        if event.action == EXPIRED:
             forget(region, task)
         else:
-            enter(region, task, event.state, event.due)
+            enter(region, task, event.action, event.due)
 
 
 def request_stop(region: Region, task: Task, now: float, code: str, reason: str) -> bool:
@@ -73,6 +112,7 @@ def request_stop(region: Region, task: Task, now: float, code: str, reason: str)
         region.schedule(due, task.task_id, "DEPROVISIONING")
         due += region.timings.deprovisioning
     region.schedule(due, task.task_id, "STOPPED")
+    changed(region, task, now)
     return True
 
 
@@ -97,6 +137,7 @@ def enter(region: Region, task: Task, state: str, at: float) -> None:
         _set_eni_status(task, "DETACHING")
     elif state == "STOPPED":
         _stop(region, task, at)
+    changed(region, task, at)
 
 
 def advance(region: Region, task: Task, state: str, now: float) -> None:
@@ -127,6 +168,8 @@ def exit_container(
             request_stop(
                 region, task, now, "EssentialContainerExited", "Essential container in task exited"
             )
+        else:
+            changed(region, task, now)
 
 
 def instance_of(region: Region, task: Task) -> ContainerInstance | None:

@@ -107,10 +107,14 @@ def contains(pool: list[int], number: int) -> bool:
 
 @dataclass(order=True)
 class Event:
+    """Something due at a clock time: a task's next lifecycle step (`target` is the task id,
+    `action` the state it enters, or EXPIRED), or an action another part of the backend
+    registered with `lifecycle.on_action` (`target` is whatever key that part chose)."""
+
     due: float
     seq: int
-    task_id: str = field(compare=False)
-    state: str = field(compare=False)
+    target: str = field(compare=False)
+    action: str = field(compare=False)
 
 
 class Region:
@@ -134,10 +138,10 @@ class Region:
         self._events: list[Event] = []
         self._seq = 0
 
-    def schedule(self, due: float, task_id: str, state: str) -> None:
+    def schedule(self, due: float, target: str, action: str) -> None:
         """Queue a step; due is kept to the millisecond, as ECS timestamps are."""
         self._seq += 1
-        heapq.heappush(self._events, Event(round(due, 3), self._seq, task_id, state))
+        heapq.heappush(self._events, Event(round(due, 3), self._seq, target, action))
 
     def next_due(self, now: float) -> Event | None:
         """The earliest step due by `now`; popped one at a time so that a step which schedules
