@@ -45,6 +45,7 @@ def changed(region: Region, task: Task, at: float) -> None:
     for listener in _listeners:
         listener(region, task, at)
 
+
 ORDER = {
     "PROVISIONING": 0,
     "PENDING": 1,
