@@ -261,3 +261,48 @@ def test_over_long_and_catastrophic_filters(ecs: Any, ecs_mock: EcsMock) -> None
     assert "longer than 2000" in _refused(ecs, "attribute:v exists or " * 100)
     assert _listed(ecs, "attribute:v =~ '(a|aa)*'") == [instance]
     assert _listed(ecs, "attribute:v =~ '(a|aa)*c'") == []
+
+
+# -- the same language in RunTask's memberOf constraints -----------------------------------------
+
+
+def test_run_task_member_of_uses_the_query_language(ecs_mock: EcsMock, ecs: Any) -> None:
+    ecs_mock.register_task_definition("web", containers=[dict(WEB)])
+    t2 = ecs_mock.add_container_instance(instance_type="t2.small")
+    m5 = ecs_mock.add_container_instance(instance_type="m5.large")
+    constraint = {"type": "memberOf", "expression": "attribute:ecs.instance-type =~ t2.*"}
+
+    placed = ecs.run_task(taskDefinition="web", count=3, placementConstraints=[constraint])
+    assert {t["containerInstanceArn"] for t in placed["tasks"]} == {t2}
+
+    # Affinity: the task group's instances, which RunTask itself just filled.
+    affinity = {"type": "memberOf", "expression": "task:group == family:web"}
+    again = ecs.run_task(taskDefinition="web", count=2, placementConstraints=[affinity])
+    assert {t["containerInstanceArn"] for t in again["tasks"]} == {t2}
+    anti = {"type": "memberOf", "expression": "not(task:group == family:web)"}
+    away = ecs.run_task(taskDefinition="web", placementConstraints=[anti])
+    assert [t["containerInstanceArn"] for t in away["tasks"]] == [m5]
+
+    nowhere = {"type": "memberOf", "expression": "attribute:ecs.instance-type == g2.2xlarge"}
+    refused = ecs.run_task(taskDefinition="web", placementConstraints=[nowhere])
+    assert refused["tasks"] == []
+    assert sorted((f["arn"], f["reason"]) for f in refused["failures"]) == sorted(
+        [
+            (t2, "MemberOf placement constraint unsatisfied."),
+            (m5, "MemberOf placement constraint unsatisfied."),
+        ]
+    )
+
+
+def test_run_task_refuses_a_malformed_member_of(ecs_mock: EcsMock, ecs: Any) -> None:
+    ecs_mock.register_task_definition("web", containers=[dict(WEB)])
+    ecs_mock.add_container_instance()
+    bad = {"type": "memberOf", "expression": "attribute:stack == prod or"}
+    with pytest.raises(ecs.exceptions.InvalidParameterException) as raised:
+        ecs.run_task(taskDefinition="web", placementConstraints=[bad])
+    assert raised.value.response["Error"]["Message"] == (
+        "Invalid memberOf expression at position 26: expected a subject (attribute:<name>, "
+        "ec2InstanceId, registeredAt, runningTasksCount, agentConnected, agentVersion, "
+        "task:group), found the end of the expression."
+    )
+    assert ecs.list_tasks()["taskArns"] == []

@@ -10,9 +10,8 @@ from typing import Any
 from .. import clock
 from ..errors import client_error, invalid_parameter
 from . import instance_types, query
-from .instance_query import query_subject
 from .lookup import cluster_name, find_cluster, instance_id_of
-from .models import Cluster, ContainerInstance
+from .models import Cluster, ContainerInstance, TaskCounts
 from .paging import paged
 from .resources import AGENT_RESERVED_PORTS, Resources
 from .state import Region
@@ -169,6 +168,8 @@ def register_container_instance(region: Region, params: dict[str, Any]) -> dict[
             extra=resources.extra,
         )
         instance.task_ids = previous.task_ids
+        instance.counts = previous.counts
+        instance.capacity_provider = previous.capacity_provider
         instance.version = previous.version + 1
         instance.status = previous.status
         instance.registered_at = previous.registered_at
@@ -183,8 +184,9 @@ def register_container_instance(region: Region, params: dict[str, Any]) -> dict[
             for a in previous.attributes
             if a["name"] not in sent and not a["name"].startswith(ECS_OWNED)
         ]
+        instance.attributes_changed()
     cluster.instances[instance_id] = instance
-    return {"containerInstance": instance.to_wire(cluster.tasks)}
+    return {"containerInstance": instance.to_wire()}
 
 
 def _previous_registration(
@@ -201,10 +203,6 @@ def _previous_registration(
         # Deregistration is final (observed agent log: re-registering gets this ClientException).
         raise client_error(f"Container instance {instance_id} is inactive.")
     return previous
-
-
-def _describe(cluster: Cluster, instance: ContainerInstance, include_tags: bool) -> dict[str, Any]:
-    return instance.to_wire(cluster.tasks, include_tags)
 
 
 def _missing(region: Region, cluster: Cluster, reference: str) -> dict[str, str]:
@@ -232,7 +230,7 @@ def describe_container_instances(region: Region, params: dict[str, Any]) -> dict
         if instance is None:
             failures.append(_missing(region, cluster, reference))
         else:
-            found.append(_describe(cluster, instance, include_tags))
+            found.append(instance.to_wire(include_tags))
     return {"containerInstances": found, "failures": failures}
 
 
@@ -256,8 +254,8 @@ def list_container_instances(region: Region, params: dict[str, Any]) -> dict[str
         for i in cluster.instances.values()
         if (i.status == status if status else i.status != "INACTIVE")
     )
-    if expression is not None:
-        listed = (i for i in listed if expression.matches(query_subject(i, cluster.tasks)))
+    if expression is not None:  # a ContainerInstance is a query.QuerySubject
+        listed = (i for i in listed if expression.matches(i))
     return paged("containerInstanceArns", (i.arn for i in listed), params)
 
 
@@ -281,7 +279,7 @@ def update_container_instances_state(region: Region, params: dict[str, Any]) -> 
         if instance.status != status:
             instance.status = status
             instance.version += 1
-        updated.append(_describe(cluster, instance, False))
+        updated.append(instance.to_wire(False))
     return {"containerInstances": updated, "failures": failures}
 
 
@@ -307,4 +305,5 @@ def deregister_container_instance(region: Region, params: dict[str, Any]) -> dic
         for task in live:
             instance.resources.release(task.holding)
         instance.task_ids = set()
-    return {"containerInstance": _describe(cluster, instance, False)}
+        instance.counts = TaskCounts()
+    return {"containerInstance": instance.to_wire(False)}
