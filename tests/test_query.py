@@ -615,7 +615,7 @@ SAMPLE = Instance(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400, deadline=None, derandomize=True, database=None)
 @given(st.text(max_size=300) | SOUP)
 def test_any_text_parses_or_is_refused_with_query_error(text: str) -> None:
     outcome = _outcome(text)  # anything but a QueryError propagates and fails the test
@@ -820,7 +820,7 @@ SUBJECTS = st.builds(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
 @given(EXPRESSIONS, st.lists(SUBJECTS, min_size=1, max_size=4))
 def test_generated_expressions_mean_what_the_reference_says(
     generated: tuple[str, Reference], subjects: list[Instance]
