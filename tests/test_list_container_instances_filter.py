@@ -237,8 +237,7 @@ def test_empty_filter_is_no_filter(ecs: Any, fleet: dict[str, str]) -> None:
         ),
         (
             "attribute:stack =~ '(a'",
-            "Invalid expression at position 19: the pattern '(a' cannot be used: unclosed group "
-            "'(' (at position 0 of the pattern).",
+            "Invalid expression at position 19: the pattern '(a' cannot be used: missing ): (a.",
         ),
     ],
 )

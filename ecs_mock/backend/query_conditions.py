@@ -148,9 +148,7 @@ def _string_check(operator: str, values: Sequence[Value]) -> Check:
             pattern = java_regex.compile_pattern(text)
         except java_regex.PatternError as error:
             raise QueryError(
-                f"the pattern '{text}' cannot be used: {error.message} "
-                f"(at position {error.index} of the pattern)",
-                position,
+                f"the pattern '{text}' cannot be used: {error.message}", position
             ) from None
         if operator == "=~":
             return pattern.fullmatch  # the whole value must match (inferred: `t2.*`)
