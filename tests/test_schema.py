@@ -606,6 +606,10 @@ def test_request_violation_never_raises(operation: str, params: Any) -> None:
         ("enableExecuteCommand", False, True),
         ("startedBy", None, False),
         ("startedBy", "x\n", True),
+        # the tag pattern, which the fast validator checks through a named format
+        ("tags", [{"key": "Ünï 日本 ٣4", "value": "v:/=+-@"}], True),
+        ("tags", [{"key": "bell\u0007"}], False),
+        ("tags", [{"key": "k", "value": "line\n"}], False),
     ],
 )
 def test_fast_and_readable_validators_agree(member: str, value: Any, valid: bool) -> None:
