@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 
 import pytest
@@ -36,6 +37,6 @@ def test_another_unicode_version_scans_the_running_database(
 def test_categories_cover_every_code_point_once() -> None:
     spans = sorted(span for ranges in patterns._load_categories().values() for span in ranges)
     assert spans[0][0] == 0
-    for (_, high), (low, _) in zip(spans, spans[1:], strict=False):
+    for (_, high), (low, _) in itertools.pairwise(spans):
         assert low == high + 1
     assert spans[-1][1] == 0x10FFFF

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from itertools import islice
 from typing import Any
 
 from .. import clock
@@ -12,7 +13,7 @@ from ..errors import EcsError, client_error, invalid_parameter
 from . import instance_types
 from .lookup import cluster_name, find_cluster, instance_id_of
 from .models import Cluster, ContainerInstance
-from .paging import paged
+from .paging import decode_position, paged_entries
 from .resources import AGENT_RESERVED_PORTS, Resources
 from .state import Region
 from .tags import check_tags
@@ -243,12 +244,13 @@ def list_container_instances(region: Region, params: dict[str, Any]) -> dict[str
             "ecs_mock does not evaluate the cluster query language; filter by status instead.",
         )
     status = params.get("status")
+    (start,) = decode_position(params.get("nextToken"), 1)
     arns = (
-        i.arn
-        for i in cluster.instances.values()
+        ((ordinal,), i.arn)
+        for ordinal, i in enumerate(islice(cluster.instances.values(), start, None), start)
         if (i.status == status if status else i.status != "INACTIVE")
     )
-    return paged("containerInstanceArns", arns, params)
+    return paged_entries("containerInstanceArns", arns, params)
 
 
 def update_container_instances_state(region: Region, params: dict[str, Any]) -> dict[str, Any]:
