@@ -7,6 +7,10 @@ Lists built per call page by offset (`paged`). Walks over stored collections pag
 (`paged_entries`): the token holds where the next page starts in the collection itself (an
 instance's ordinal and an attribute's index, say), so each page starts there instead of
 re-walking everything before it, and walking every page costs what the items cost.
+
+Mock decision: ECS does not say how a token behaves when the collection changes between pages;
+here a page resumes at the stored position, so an item added at the end is listed later, and
+one removed before that position (a deleted cluster or attribute) makes the next page skip one.
 """
 
 from __future__ import annotations
