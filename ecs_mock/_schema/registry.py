@@ -46,6 +46,7 @@ class Registry:
         self.validator_class: type[Validator] | None = None
         self.fast: dict[tuple[str, Direction], FastValidator] = {}
         self.detailed: dict[tuple[str, Direction], FastValidator] = {}
+        self._lean = _LeanSchemas()
         self.slow: dict[tuple[str, Direction], Validator] = {}
 
     def is_empty(self) -> bool:
@@ -121,12 +122,13 @@ class Registry:
         schema: Schema = {"$schema": _FAST_DIALECT, **self.schema(*key)}
         formats: dict[str, Callable[[str], bool]] = {}
         if not detailed:
-            schema = _patterns_as_formats(schema, formats)
+            schema = self._lean.rewrite(schema)
+            formats = self._lean.formats
         validate: FastValidator = fastjsonschema.compile(
             schema,
             formats=formats,
             use_default=False,
-            use_formats=bool(formats),
+            use_formats=not detailed,
             detailed_exceptions=detailed,
         )
         return validate
@@ -178,30 +180,43 @@ def _model_loader() -> Any:
     return loader
 
 
-def _patterns_as_formats(schema: Any, formats: dict[str, Callable[[str], bool]]) -> Any:
-    """A copy of `schema` where each `pattern` is a short-named format checked by the same
-    regular expression (`re.search`, as the `pattern` keyword does)."""
-    names: dict[str, str] = {}
+class _LeanSchemas:
+    """Schemas for the lean validators: each `pattern` becomes a short-named format checked by
+    the same regular expression (`re.search`, as the `pattern` keyword does).
 
-    def swap(node: Any) -> Any:
+    Shapes are shared between operations (Tags, Container, ...), so each schema node is
+    rewritten once per process; the original is kept beside its copy, so that its id is never
+    reused for another node while the memo lives."""
+
+    def __init__(self) -> None:
+        self.formats: dict[str, Callable[[str], bool]] = {}
+        self._names: dict[str, str] = {}
+        self._memo: dict[int, tuple[Any, Any]] = {}
+
+    def rewrite(self, node: Any) -> Any:
         if isinstance(node, list):
-            return [swap(item) for item in node]
+            return [self.rewrite(item) for item in node]
         if not isinstance(node, dict):
             return node
+        memo = self._memo.get(id(node))
+        if memo is not None:
+            return memo[1]
         copied = {}
         for keyword, value in node.items():
             if keyword == "pattern" and isinstance(value, str):
-                name = names.get(value)
-                if name is None:
-                    # never one of fastjsonschema's own format names (date, email, ...)
-                    name = names[value] = f"ecs-mock-pattern-{len(names)}"
-                    formats[name] = _matcher(re.compile(value))
-                copied["format"] = name
+                copied["format"] = self._format_for(value)
             else:
-                copied[keyword] = swap(value)
+                copied[keyword] = self.rewrite(value)
+        self._memo[id(node)] = (node, copied)
         return copied
 
-    return swap(schema)
+    def _format_for(self, pattern: str) -> str:
+        name = self._names.get(pattern)
+        if name is None:
+            # never one of fastjsonschema's own format names (date, email, ...)
+            name = self._names[pattern] = f"ecs-mock-pattern-{len(self._names)}"
+            self.formats[name] = _matcher(re.compile(pattern))
+        return name
 
 
 def _matcher(compiled: re.Pattern[str]) -> Callable[[str], bool]:
