@@ -74,6 +74,7 @@ def list_tasks_walk(tasks: int) -> dict[str, float]:
     with mock_ecs(seed=11) as mock:
         _populate(mock, tasks)
         ecs = client()
+        ecs.list_tasks(cluster=CLUSTER, maxResults=1)  # botocore's lazy first-call work
         pages = ecs.get_paginator("list_tasks").paginate(cluster=CLUSTER)
         counted = [0]
 
@@ -104,6 +105,7 @@ def list_attributes_walk(instances: int) -> dict[str, float]:
         for ec2 in ec2_ids(instances):
             _call(mock, "RegisterContainerInstance", register_params(ec2))
         ecs = client()
+        ecs.list_attributes(cluster=CLUSTER, targetType="container-instance", maxResults=1)
         found = [0]
 
         def walk() -> None:
