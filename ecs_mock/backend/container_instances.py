@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from itertools import islice
 from typing import Any
 
 from .. import clock
@@ -12,7 +13,7 @@ from ..errors import client_error, invalid_parameter
 from . import instance_types, query
 from .lookup import cluster_name, find_cluster, instance_id_of
 from .models import Cluster, ContainerInstance, TaskCounts
-from .paging import paged
+from .paging import decode_position, paged_entries
 from .resources import AGENT_RESERVED_PORTS, Resources
 from .state import Region
 from .tags import check_tags
@@ -249,14 +250,15 @@ def list_container_instances(region: Region, params: dict[str, Any]) -> dict[str
     expression = _filter(params.get("filter"))
     cluster = find_cluster(region, params.get("cluster"))
     status = params.get("status")
-    listed = (
-        i
-        for i in cluster.instances.values()
+    (start,) = decode_position(params.get("nextToken"), 1)
+    arns = (
+        ((ordinal,), i.arn)
+        for ordinal, i in enumerate(islice(cluster.instances.values(), start, None), start)
         if (i.status == status if status else i.status != "INACTIVE")
+        # a ContainerInstance is a query.QuerySubject
+        and (expression is None or expression.matches(i))
     )
-    if expression is not None:  # a ContainerInstance is a query.QuerySubject
-        listed = (i for i in listed if expression.matches(i))
-    return paged("containerInstanceArns", (i.arn for i in listed), params)
+    return paged_entries("containerInstanceArns", arns, params)
 
 
 def update_container_instances_state(region: Region, params: dict[str, Any]) -> dict[str, Any]:
