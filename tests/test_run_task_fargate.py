@@ -61,7 +61,7 @@ def test_a_fargate_task_as_run_task_returns_it(ecs_mock: EcsMock, ecs: Any, job:
     assert (task["platformVersion"], task["platformFamily"]) == ("1.4.0", "Linux")
     assert (task["cpu"], task["memory"]) == ("256", "512")
     assert task["ephemeralStorage"] == {"sizeInGiB": 20}
-    assert task["fargateEphemeralStorage"] == {"sizeInGiB": 20}
+    assert "fargateEphemeralStorage" not in task  # not in the oldest supported model
     assert task["attributes"] == [{"name": "ecs.cpu-architecture", "value": "x86_64"}]
     assert task["lastStatus"] == "PROVISIONING"
     (eni,) = task["attachments"]

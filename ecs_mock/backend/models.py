@@ -314,7 +314,8 @@ class Task:
         }
         wire.update({key: value for key, value in optional.items() if value is not None})
         if self.ephemeral_storage is not None:
+            # Mock decision: `fargateEphemeralStorage` (shown by newer AWS CLI examples) is left
+            # out: the oldest supported botocore's model (1.34.17) does not have it.
             wire["ephemeralStorage"] = {"sizeInGiB": self.ephemeral_storage}
-            wire["fargateEphemeralStorage"] = {"sizeInGiB": self.ephemeral_storage}
         wire.update(self.times)
         return wire
