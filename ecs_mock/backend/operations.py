@@ -5,7 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import attributes, clusters, container_instances, start_task, tags, task_definitions, tasks
+from . import (
+    attributes,
+    clusters,
+    container_instances,
+    daemon_definitions,
+    daemon_deployments,
+    daemons,
+    express,
+    gateway_clusters,
+    gateways,
+    start_task,
+    tags,
+    task_definitions,
+    tasks,
+)
 from .state import Region
 
 Handler = Callable[[Region, dict[str, Any]], dict[str, Any]]
@@ -35,4 +49,34 @@ OPERATIONS: dict[str, Handler] = {
     "PutAttributes": attributes.put_attributes,
     "DeleteAttributes": attributes.delete_attributes,
     "ListAttributes": attributes.list_attributes,
+    # Daemons (ECS Managed Daemons)
+    "RegisterDaemonTaskDefinition": daemon_definitions.register_daemon_task_definition,
+    "DescribeDaemonTaskDefinition": daemon_definitions.describe_daemon_task_definition,
+    "DeleteDaemonTaskDefinition": daemon_definitions.delete_daemon_task_definition,
+    "ListDaemonTaskDefinitions": daemon_definitions.list_daemon_task_definitions,
+    "CreateDaemon": daemons.create_daemon,
+    "UpdateDaemon": daemons.update_daemon,
+    "DeleteDaemon": daemons.delete_daemon,
+    "DescribeDaemon": daemons.describe_daemon,
+    "ListDaemons": daemons.list_daemons,
+    "DescribeDaemonDeployments": daemon_deployments.describe_daemon_deployments,
+    "ListDaemonDeployments": daemon_deployments.list_daemon_deployments,
+    "DescribeDaemonRevisions": daemon_deployments.describe_daemon_revisions,
+    # Gateways
+    "CreateGateway": gateways.create_gateway,
+    "UpdateGateway": gateways.update_gateway,
+    "DeleteGateway": gateways.delete_gateway,
+    "DescribeGateway": gateways.describe_gateway,
+    "ListGateways": gateways.list_gateways,
+    "DescribeGatewayResources": gateways.describe_gateway_resources,
+    "AssociateGatewayWithCluster": gateway_clusters.associate_gateway_with_cluster,
+    "DisassociateGatewayFromCluster": gateway_clusters.disassociate_gateway_from_cluster,
+    "ListGatewayClusterAssociations": gateway_clusters.list_gateway_cluster_associations,
+    "DescribeGatewayRoute": gateway_clusters.describe_gateway_route,
+    "ListGatewayRoutes": gateway_clusters.list_gateway_routes,
+    # Express gateway services (ECS Express Mode)
+    "CreateExpressGatewayService": express.create_express_gateway_service,
+    "UpdateExpressGatewayService": express.update_express_gateway_service,
+    "DeleteExpressGatewayService": express.delete_express_gateway_service,
+    "DescribeExpressGatewayService": express.describe_express_gateway_service,
 }

@@ -6,9 +6,15 @@ import bisect
 import heapq
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..arns import ArnFactory, Ids
 from .models import Cluster, Task, TaskDefinition
+
+if TYPE_CHECKING:  # their modules resolve references through lookup, which imports this one
+    from .daemon_models import Daemon, DaemonTaskDefinition
+    from .express_models import ExpressService
+    from .gateway_models import Gateway, GatewayAssociation
 
 
 @dataclass(frozen=True)
@@ -121,6 +127,12 @@ class Region:
         self.tasks: dict[str, Task] = {}
         self.task_index: dict[str, TaskIndex] = {}
         self.subnet_zones: dict[str, str] = {}  # declared by tests (TestControls.add_subnet)
+        self.daemon_families: dict[str, list[DaemonTaskDefinition]] = {}
+        self.daemons: dict[str, Daemon] = {}  # by ARN
+        self.gateways: dict[str, Gateway] = {}  # by name
+        # (gateway name, cluster name) -> association
+        self.gateway_associations: dict[tuple[str, str], GatewayAssociation] = {}
+        self.express_services: dict[str, ExpressService] = {}  # by ARN
         self._events: list[Event] = []
         self._seq = 0
 
