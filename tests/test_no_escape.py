@@ -141,8 +141,12 @@ def _newer_operations(call: Any) -> None:
     call("associate_gateway_with_cluster", gateway="g", cluster="c")
     call("list_gateway_cluster_associations", cluster="c")
     call("list_gateway_routes", gateway="g")
-    with pytest.raises(ClientError):  # no service uses the gateway, so it has no routes
-        call("describe_gateway_route", gatewayRouteArn="arn:aws:ecs:us-east-1:1:x/y")
+    with pytest.raises(ClientError) as raised:  # no service uses the gateway: it has no routes
+        call(
+            "describe_gateway_route",
+            gatewayRouteArn="arn:aws:ecs:us-east-1:123456789012:gateway-route/g/c/s",
+        )
+    assert raised.value.response["Error"]["Code"] == "ResourceNotFoundException"
     call("disassociate_gateway_from_cluster", gateway="g", cluster="c")
     call("delete_gateway", gateway="g")
     service = call(
