@@ -55,7 +55,6 @@ EXPECTED_MISSING = frozenset(
         "PutAccountSetting",
         "PutAccountSettingDefault",
         "PutClusterCapacityProviders",
-        "RunTask",
         "StopServiceDeployment",
         "SubmitAttachmentStateChanges",
         "SubmitContainerStateChange",

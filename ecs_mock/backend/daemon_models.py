@@ -10,10 +10,11 @@ replaced it first), and a deleted daemon is DELETE_IN_PROGRESS until its deletio
 finishes, after which it is gone.
 
 Mock decision: daemon tasks are not started yet (no task ever appears in ListTasks for a
-daemon): ECS places them on ECS Managed Instances, which ecs_mock does not provision, and task
-launching belongs to the shared launch pipeline (backend/launch.py) that is being built. So every
-instance count is 0, a deployment has no instances to drain, and it lasts exactly its
-`bakeTimeInMinutes` (default 0: SUCCESSFUL at once).
+daemon): ECS runs one on each ECS Managed Instance of the capacity providers, and ecs_mock
+provisions no Managed Instances (nor has capacity providers to own them); once it does, they
+launch through the shared pipeline (backend/launch.py). So every instance count is 0, a
+deployment has no instances to drain, and it lasts exactly its `bakeTimeInMinutes` (default 0:
+SUCCESSFUL at once).
 """
 
 from __future__ import annotations

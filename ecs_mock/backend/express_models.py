@@ -9,10 +9,11 @@ Lifecycle on the mock clock: ACTIVE from creation; DeleteExpressGatewayService m
 DRAINING ("existing tasks complete current requests") for the mock's `stopping_seconds`, then
 INACTIVE, describable for `stopped_visible` seconds (one hour, as stopped tasks), then gone.
 
-Mock decision: the service's tasks are not started yet: they would be launched by the shared
-launch pipeline (backend/launch.py) being built, and ecs_mock has no ECS services (CreateService)
-yet to run them. Nothing here creates tasks, load balancers or scaling policies; the endpoint is
-a name only.
+Mock decision: the service's tasks are not started yet. Keeping `minTaskCount` of them running,
+replacing them on an update and stopping them while DRAINING is the service scheduler's work,
+which comes with ECS services (CreateService); it will launch them through the shared pipeline
+(backend/launch.py). Nothing here creates tasks, load balancers or scaling policies; the endpoint
+is a name only.
 """
 
 from __future__ import annotations
