@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -11,6 +12,7 @@ from freezegun import freeze_time
 
 from ecs_mock import EcsMock, mock_ecs
 from ecs_mock._schema import known_operations
+from ecs_mock.server import EcsServer
 
 pytestmark = pytest.mark.skipif(
     "CreateExpressGatewayService" not in known_operations(),
@@ -354,3 +356,46 @@ def test_generated_names_are_unique(ecs: Any) -> None:
     names = {ecs.create_express_gateway_service(**request)["service"]["serviceName"] for _ in "ab"}
     assert len(names) == 2
     assert all(name.startswith("express-service-") for name in names)
+
+
+def test_a_state_file_keeps_daemons_gateways_and_express_services(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    provider = f"{PREFIX}:capacity-provider/managed"
+    with EcsServer(port=0, state_file=state) as server:
+        ecs = boto3.client(
+            "ecs",
+            endpoint_url=server.url,
+            region_name="us-east-1",
+            aws_access_key_id="x",
+            aws_secret_access_key="x",
+        )
+        ecs.create_cluster(clusterName="apps")
+        ecs.register_daemon_task_definition(family="agent", containerDefinitions=[{"image": "a"}])
+        daemon = ecs.create_daemon(
+            daemonName="agent",
+            clusterArn="apps",
+            daemonTaskDefinitionArn="agent:1",
+            capacityProviderArns=[provider],
+        )["daemonArn"]
+        ecs.create_gateway(
+            name="edge", infrastructureRoleArn=INFRA, configuration={"hostSharedAlb": {}}
+        )
+        ecs.associate_gateway_with_cluster(gateway="edge", cluster="apps")
+        service = _create(ecs, cluster="apps")["serviceArn"]
+    with EcsServer(port=0, state_file=state) as server:
+        assert server.app.loaded_from_file
+        ecs = boto3.client(
+            "ecs",
+            endpoint_url=server.url,
+            region_name="us-east-1",
+            aws_access_key_id="x",
+            aws_secret_access_key="x",
+        )
+        assert ecs.describe_daemon(daemonArn=daemon)["daemon"]["status"] == "ACTIVE"
+        associations = ecs.list_gateway_cluster_associations(gateway="edge")
+        assert len(associations["gatewayClusterAssociations"]) == 1
+        described = ecs.describe_express_gateway_service(serviceArn=service)["service"]
+        assert described["status"] == {"statusCode": "ACTIVE"}
+        # The objects still share their cluster: the cluster cannot go while the service is up.
+        with pytest.raises(ecs.exceptions.ClusterContainsServicesException):
+            ecs.delete_cluster(cluster="apps")
