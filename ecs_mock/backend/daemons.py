@@ -13,6 +13,7 @@ from typing import Any
 from .. import clock
 from ..arns import parse_arn
 from ..errors import EcsError, invalid_parameter
+from .capacity import FARGATE_PROVIDERS
 from .daemon_lookup import definition_status, find_daemon, find_definition, live_daemons
 from .daemon_models import (
     DEFAULT_DRAIN_PERCENT,
@@ -27,7 +28,6 @@ from .state import Region
 from .tags import check_tags
 
 MAX_BAKE_MINUTES = 1440  # the bake-time range ECS documents for service deployments
-_FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
 
 
 def _capacity_providers(region: Region, values: list[str]) -> list[str]:
@@ -45,7 +45,7 @@ def _capacity_providers(region: Region, values: list[str]) -> list[str]:
                 f"Invalid capacity provider ARN: {value}. Give the full ARN of a capacity "
                 "provider in this account and Region."
             )
-        if parsed.rest in _FARGATE_PROVIDERS:
+        if parsed.rest in FARGATE_PROVIDERS:
             # "ECS Managed Daemons is only supported for Amazon ECS Managed Instances Capacity
             # Providers" (model).
             raise invalid_parameter(
