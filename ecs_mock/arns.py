@@ -12,6 +12,8 @@ _CHINA_REGIONS = ("cn-",)
 _GOV_REGIONS = ("us-gov-",)
 _ISO_PARTITIONS = {"us-iso-": "aws-iso", "us-isob-": "aws-iso-b"}
 
+_ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
 _ARN = re.compile(
     r"^arn:(?P<partition>aws[a-z-]*):ecs:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
     r"(?P<kind>[a-z-]+)/(?P<rest>.+)\Z"
@@ -54,6 +56,32 @@ class ArnFactory:
 
     def container(self, cluster: str, task_id: str, container_id: str) -> str:
         return f"{self.prefix}:container/{cluster}/{task_id}/{container_id}"
+
+    # The forms below are the service authorization reference's ARN templates (documented),
+    # except gateway, whose form no published source gives (see gateway_models).
+    def daemon(self, cluster: str, name: str) -> str:
+        return f"{self.prefix}:daemon/{cluster}/{name}"
+
+    def daemon_task_definition(self, family: str, revision: int) -> str:
+        return f"{self.prefix}:daemon-task-definition/{family}:{revision}"
+
+    def daemon_deployment(self, cluster: str, daemon: str, deployment_id: str) -> str:
+        return f"{self.prefix}:daemon-deployment/{cluster}/{daemon}/{deployment_id}"
+
+    def daemon_revision(self, cluster: str, daemon: str, revision_id: str) -> str:
+        return f"{self.prefix}:daemon-revision/{cluster}/{daemon}/{revision_id}"
+
+    def service(self, cluster: str, name: str) -> str:
+        return f"{self.prefix}:service/{cluster}/{name}"
+
+    def service_revision(self, cluster: str, service: str, revision_id: str) -> str:
+        return f"{self.prefix}:service-revision/{cluster}/{service}/{revision_id}"
+
+    def service_deployment(self, cluster: str, service: str, deployment_id: str) -> str:
+        return f"{self.prefix}:service-deployment/{cluster}/{service}/{deployment_id}"
+
+    def gateway(self, name: str) -> str:
+        return f"{self.prefix}:gateway/{name}"
 
 
 @dataclass(frozen=True)
@@ -120,6 +148,10 @@ class Ids:
 
     def hex(self, count: int) -> str:
         return "".join(self._random.choice("0123456789abcdef") for _ in range(count))
+
+    def alphanumeric(self, count: int) -> str:
+        """Mixed-case letters and digits, as deployment ids are (aB1cD2eF3gH4iJ5k)."""
+        return "".join(self._random.choice(_ALPHANUMERIC) for _ in range(count))
 
     def port(self, low: int, high: int) -> int:
         return self._random.randint(low, high)

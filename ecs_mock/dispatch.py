@@ -66,7 +66,9 @@ class Dispatcher:
         if injected is not None:
             raise injected
         handler = OPERATIONS.get(operation)
-        if handler is None:
+        # An operation this botocore's model lacks cannot be validated or schema-checked, even
+        # if ecs_mock implements it (a request from a newer SDK to the server, say).
+        if handler is None or operation not in _schema.known_operations():
             raise unsupported(operation)
         violation = _schema.request_violation(operation, params)
         if violation is not None:
@@ -94,13 +96,20 @@ class Dispatcher:
 
 
 def unsupported(operation: str) -> EcsError:
-    supported = ", ".join(sorted(OPERATIONS))
     known = _schema.known_operations()
-    what = (
-        "an ECS operation ecs_mock does not implement"
-        if operation in known
-        else "not an ECS operation"
-    )
+    supported = ", ".join(sorted(set(OPERATIONS) & known))
+    if operation in known:
+        what = "an ECS operation ecs_mock does not implement"
+    elif operation in OPERATIONS:
+        import botocore
+
+        what = (
+            f"not in the ECS model of the installed botocore {botocore.__version__}; ecs_mock "
+            "implements it, but checks every request and answer against that model: upgrade "
+            "botocore to use it"
+        )
+    else:
+        what = "not an ECS operation"
     return EcsError(
         "UnsupportedFeatureException",
         f"{operation} is {what}. Supported operations: {supported}.",

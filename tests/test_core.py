@@ -235,6 +235,10 @@ def test_request_schema_enforced_beyond_botocore(ecs_mock: EcsMock) -> None:
 
 
 def test_every_implemented_operation_is_in_the_model() -> None:
+    from test_operations_coverage import ADDED_SINCE_OLDEST
+
     from ecs_mock.backend.operations import OPERATIONS
 
-    assert set(OPERATIONS) <= schema.known_operations()
+    # An older botocore's model (1.34.17, the oldest supported) lacks the operations ECS added
+    # since; with the newest model the difference is empty.
+    assert set(OPERATIONS) - schema.known_operations() <= ADDED_SINCE_OLDEST

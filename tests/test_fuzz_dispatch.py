@@ -14,9 +14,13 @@ from hypothesis import strategies as st
 from test_fuzz_strategies import FUZZ_SETTINGS, check_reply, encode, requests, send_raw, snapshot
 
 from ecs_mock import mock_ecs
+from ecs_mock._schema import known_operations
 from ecs_mock.testing import TestControls
 
 SEED = 20240607
+NEWER_OPERATIONS = "CreateDaemon" in known_operations()  # botocore 1.34.17's model lacks them
+ROLE = "arn:aws:iam::123456789012:role/fuzz"
+PROVIDER = "arn:aws:ecs:us-east-1:123456789012:capacity-provider/managed"
 
 
 def populate(mock: TestControls) -> dict[str, str]:
@@ -45,13 +49,57 @@ def populate(mock: TestControls) -> dict[str, str]:
     started = mock.call("StartTask", taskDefinition="app", containerInstances=[big, small])
     task_arns = [task["taskArn"] for task in started["tasks"]]
     mock.call("StopTask", task=task_arns[-1])
-    return {
+    named = {
         "app": app,
         "big": big,
         "small": small,
         "draining": draining,
         "running": task_arns[0],
         "stopped": task_arns[-1],
+    }
+    if NEWER_OPERATIONS:
+        named.update(populate_newer(mock))
+    return named
+
+
+def populate_newer(mock: TestControls) -> dict[str, str]:
+    """A daemon, a gateway associated with the default cluster, and an Express service."""
+    definition = mock.call(
+        "RegisterDaemonTaskDefinition",
+        family="agent",
+        containerDefinitions=[{"name": "agent", "image": "agent:1", "memory": 64}],
+    )["daemonTaskDefinitionArn"]
+    daemon = mock.call(
+        "CreateDaemon",
+        daemonName="agent",
+        daemonTaskDefinitionArn="agent:1",
+        capacityProviderArns=[PROVIDER],
+        tags=[{"key": "team", "value": "core"}],
+    )
+    deployment = mock.call(
+        "DescribeDaemonDeployments", daemonDeploymentArns=[daemon["deploymentArn"]]
+    )
+    gateway = mock.call(
+        "CreateGateway",
+        name="edge",
+        infrastructureRoleArn=ROLE,
+        configuration={"hostSharedAlb": {}},
+    )["gatewayArn"]
+    mock.call("AssociateGatewayWithCluster", gateway="edge", cluster="default")
+    service = mock.call(
+        "CreateExpressGatewayService",
+        serviceName="web",
+        infrastructureRoleArn=ROLE,
+        executionRoleArn=ROLE,
+        primaryContainer={"image": "nginx"},
+    )["service"]["serviceArn"]
+    return {
+        "daemon_definition": definition,
+        "daemon": daemon["daemonArn"],
+        "deployment": daemon["deploymentArn"],
+        "revision": deployment["daemonDeployments"][0]["targetDaemonRevision"]["arn"],
+        "gateway": gateway,
+        "express": service,
     }
 
 
@@ -60,7 +108,10 @@ def _refs() -> tuple[dict[str, str], list[str]]:
         named = populate(mock)
     arns = list(named.values())
     ids = [arn.rsplit("/", 1)[1] for arn in arns if "/" in arn]
-    return named, ["default", "other", "app", "app:1", "web", "old:1", *arns, *ids]
+    names = ["default", "other", "app", "app:1", "web", "old:1"]
+    if NEWER_OPERATIONS:
+        names += ["agent", "agent:1", "edge", ROLE, PROVIDER]
+    return named, [*names, *arns, *ids]
 
 
 NAMED, REFS = _refs()  # the same seed gives the same ARNs in every fresh state
@@ -103,6 +154,51 @@ BASES.update(
         "ListAttributes": {"targetType": "container-instance"},
     }
 )
+if NEWER_OPERATIONS:
+    daemon_change = {"daemonTaskDefinitionArn": "agent:1", "capacityProviderArns": [PROVIDER]}
+    BASES.update(
+        {
+            "RegisterDaemonTaskDefinition": {
+                "family": "fuzz",
+                "containerDefinitions": [{"image": "busybox"}],
+            },
+            "DescribeDaemonTaskDefinition": {"daemonTaskDefinition": "agent"},
+            "DeleteDaemonTaskDefinition": {"daemonTaskDefinition": "agent:1"},
+            "ListDaemonTaskDefinitions": {"familyPrefix": "a"},
+            "CreateDaemon": {"daemonName": "fuzz", "clusterArn": "other", **daemon_change},
+            "UpdateDaemon": {"daemonArn": NAMED["daemon"], **daemon_change},
+            "DeleteDaemon": {"daemonArn": NAMED["daemon"]},
+            "DescribeDaemon": {"daemonArn": NAMED["daemon"]},
+            "ListDaemons": {"clusterArn": "default"},
+            "DescribeDaemonDeployments": {"daemonDeploymentArns": [NAMED["deployment"]]},
+            "ListDaemonDeployments": {"daemonArn": NAMED["daemon"]},
+            "DescribeDaemonRevisions": {"daemonRevisionArns": [NAMED["revision"]]},
+            "CreateGateway": {
+                "name": "fuzz",
+                "infrastructureRoleArn": ROLE,
+                "configuration": {"hostSharedAlb": {}},
+            },
+            "UpdateGateway": {"gateway": "edge", "deletionProtection": False},
+            "DeleteGateway": {"gateway": "edge"},
+            "DescribeGateway": {"gateway": NAMED["gateway"]},
+            "ListGateways": {},
+            "DescribeGatewayResources": {"gateway": "edge"},
+            "AssociateGatewayWithCluster": {"gateway": "edge", "cluster": "other"},
+            "DisassociateGatewayFromCluster": {"gateway": "edge", "cluster": "default"},
+            "ListGatewayClusterAssociations": {"cluster": "default"},
+            "DescribeGatewayRoute": {"gatewayRouteArn": NAMED["gateway"] + "/route"},
+            "ListGatewayRoutes": {"gateway": "edge"},
+            "CreateExpressGatewayService": {
+                "serviceName": "fuzz",
+                "infrastructureRoleArn": ROLE,
+                "executionRoleArn": ROLE,
+                "primaryContainer": {"image": "nginx"},
+            },
+            "UpdateExpressGatewayService": {"serviceArn": NAMED["express"], "cpu": "512"},
+            "DeleteExpressGatewayService": {"serviceArn": NAMED["express"]},
+            "DescribeExpressGatewayService": {"serviceArn": NAMED["express"]},
+        }
+    )
 READ_ONLY = ("Describe", "List")
 FUZZED = [
     "StartTask",

@@ -23,6 +23,8 @@ from botocore.model import Shape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ecs_mock._schema import known_operations
+from ecs_mock.errors import EcsError
 from ecs_mock.protocol import TARGET_PREFIX
 from ecs_mock.testing import TestControls
 
@@ -93,9 +95,15 @@ def input_shape(operation: str) -> Shape:
     return shape
 
 
+# Errors ecs_mock answers beyond an operation's model, each a README "Behaviour choice":
+# ListTagsForResource of an unknown resource answers as TagResource and UntagResource do.
+MOCK_DECIDED_ERRORS = {"ListTagsForResource": frozenset({"ResourceNotFoundException"})}
+
+
 def allowed_error_codes(operation: str) -> frozenset[str]:
     modeled = service_model().operation_model(operation).error_shapes
-    return frozenset(error.name for error in modeled) | PROTOCOL_ERRORS
+    decided = MOCK_DECIDED_ERRORS.get(operation, frozenset())
+    return frozenset(error.name for error in modeled) | PROTOCOL_ERRORS | decided
 
 
 def requests(
@@ -293,6 +301,45 @@ def snapshot(mock: TestControls) -> dict[str, Any]:
             view[definition] = call(
                 "DescribeTaskDefinition", taskDefinition=definition, include=["TAGS"]
             )
+    if "CreateDaemon" in known_operations():  # botocore 1.34.17's model lacks these
+        view.update(_newer_snapshot(call, clusters))
+    return view
+
+
+EXPRESS_SERVICES = ("web", "fuzz")  # the names the fuzz tests give them (no List operation)
+
+
+def _newer_snapshot(call: Any, clusters: list[str]) -> dict[str, Any]:
+    """Daemons, daemon task definitions, gateways and Express services, through the API."""
+    view: dict[str, Any] = {}
+    listed = call("ListDaemonTaskDefinitions", status="ALL")["daemonTaskDefinitions"]
+    for summary in listed:
+        arn = summary["arn"]
+        view[arn] = call("DescribeDaemonTaskDefinition", daemonTaskDefinition=arn)
+        view[arn]["tags"] = call("ListTagsForResource", resourceArn=arn)["tags"]
+    for cluster in clusters:
+        for daemon in call("ListDaemons", clusterArn=cluster)["daemonSummariesList"]:
+            arn = daemon["daemonArn"]
+            deployments = call("ListDaemonDeployments", daemonArn=arn)["daemonDeployments"]
+            view[arn] = {
+                "daemon": call("DescribeDaemon", daemonArn=arn),
+                "tags": call("ListTagsForResource", resourceArn=arn)["tags"],
+                "deployments": call(
+                    "DescribeDaemonDeployments",
+                    daemonDeploymentArns=[d["daemonDeploymentArn"] for d in deployments],
+                ),
+            }
+        for name in EXPRESS_SERVICES:
+            arn = f"arn:aws:ecs:us-east-1:123456789012:service/{cluster.rsplit('/', 1)[1]}/{name}"
+            try:
+                view[arn] = call("DescribeExpressGatewayService", serviceArn=arn, include=["TAGS"])
+            except EcsError as error:
+                view[arn] = error.code
+    view["gateways"] = [
+        call("DescribeGateway", gateway=gateway["gatewayArn"])
+        for gateway in call("ListGateways")["gateways"]
+    ]
+    view["associations"] = call("ListGatewayClusterAssociations")
     return view
 
 

@@ -14,10 +14,11 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.endpoint import Endpoint
-from botocore.exceptions import HTTPClientError
+from botocore.exceptions import ClientError, HTTPClientError
 from botocore.hooks import HierarchicalEmitter
 
 from ecs_mock import EcsMock, RealEcsCallBlocked, mock_ecs
+from ecs_mock._schema import known_operations
 from ecs_mock.backend.operations import OPERATIONS
 from ecs_mock.intercept import INTERCEPTOR
 
@@ -49,10 +50,10 @@ def _every_operation(client: Any, mock: EcsMock) -> int:
     """One call of each supported operation; returns how many were made."""
     calls = 0
 
-    def call(name: str, **params: Any) -> Any:
+    def call(method: str, /, **params: Any) -> Any:
         nonlocal calls
         calls += 1
-        return getattr(client, name)(**params)
+        return getattr(client, method)(**params)
 
     cluster = call("create_cluster", clusterName="c")["cluster"]["clusterArn"]
     call("describe_clusters", clusters=[cluster])
@@ -91,10 +92,75 @@ def _every_operation(client: Any, mock: EcsMock) -> int:
     )
     call("deregister_container_instance", cluster="c", containerInstance=instance, force=True)
     call("deregister_task_definition", taskDefinition=definition)
+    if "CreateDaemon" in known_operations():  # botocore 1.34.17's model predates them
+        _newer_operations(call)
     call("delete_cluster", cluster="c")
     with pytest.raises(client.exceptions.ClusterNotFoundException):
         call("list_tasks", cluster="gone")
     return calls
+
+
+def _newer_operations(call: Any) -> None:
+    """One call of each daemon, gateway and Express gateway service operation (cluster "c")."""
+    role = "arn:aws:iam::123456789012:role/r"
+    provider = "arn:aws:ecs:us-east-1:123456789012:capacity-provider/p"
+    call("register_daemon_task_definition", family="d", containerDefinitions=[{"image": "a"}])
+    call("describe_daemon_task_definition", daemonTaskDefinition="d")
+    call("list_daemon_task_definitions")
+    created = call(
+        "create_daemon",
+        daemonName="d",
+        clusterArn="c",
+        daemonTaskDefinitionArn="d:1",
+        capacityProviderArns=[provider],
+    )
+    daemon = created["daemonArn"]
+    call("describe_daemon", daemonArn=daemon)
+    call("list_daemons", clusterArn="c")
+    updated = call(
+        "update_daemon",
+        daemonArn=daemon,
+        daemonTaskDefinitionArn="d:1",
+        capacityProviderArns=[provider],
+    )
+    described = call("describe_daemon_deployments", daemonDeploymentArns=[updated["deploymentArn"]])
+    revision = described["daemonDeployments"][0]["targetDaemonRevision"]["arn"]
+    call("describe_daemon_revisions", daemonRevisionArns=[revision])
+    call("list_daemon_deployments", daemonArn=daemon)
+    call("delete_daemon", daemonArn=daemon)
+    call("delete_daemon_task_definition", daemonTaskDefinition="d:1")
+    call(
+        "create_gateway",
+        name="g",
+        infrastructureRoleArn=role,
+        deletionProtection=False,
+        configuration={"hostSharedAlb": {}},
+    )
+    call("describe_gateway", gateway="g")
+    call("list_gateways")
+    call("update_gateway", gateway="g", propagateTags="NONE")
+    call("describe_gateway_resources", gateway="g")
+    call("associate_gateway_with_cluster", gateway="g", cluster="c")
+    call("list_gateway_cluster_associations", cluster="c")
+    call("list_gateway_routes", gateway="g")
+    with pytest.raises(ClientError) as raised:  # no service uses the gateway: it has no routes
+        call(
+            "describe_gateway_route",
+            gatewayRouteArn="arn:aws:ecs:us-east-1:123456789012:gateway-route/g/c/s",
+        )
+    assert raised.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    call("disassociate_gateway_from_cluster", gateway="g", cluster="c")
+    call("delete_gateway", gateway="g")
+    service = call(
+        "create_express_gateway_service",
+        cluster="c",
+        infrastructureRoleArn=role,
+        executionRoleArn=role,
+        primaryContainer={"image": "web"},
+    )["service"]["serviceArn"]
+    call("describe_express_gateway_service", serviceArn=service)
+    call("update_express_gateway_service", serviceArn=service, healthCheckPath="/health")
+    call("delete_express_gateway_service", serviceArn=service)
 
 
 def test_every_operation_works_with_sockets_blocked(
@@ -103,7 +169,8 @@ def test_every_operation_works_with_sockets_blocked(
     client = boto3.client("ecs", region_name="us-east-1", config=NO_RETRY)
     made = _every_operation(client, ecs_mock)
     assert made == len(ecs_mock.calls)
-    assert {call.operation for call in ecs_mock.calls} == set(OPERATIONS)  # every one of them
+    # every one of them (that the installed botocore's model has)
+    assert {call.operation for call in ecs_mock.calls} == set(OPERATIONS) & known_operations()
     assert no_network == []
 
 

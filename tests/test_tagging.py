@@ -248,7 +248,6 @@ BAD_ARNS = [
     "arn:aws:ecs:eu-west-1:123456789012:cluster/tagged",
     "arn:aws:ecs:us-east-1:210987654321:cluster/tagged",
     "arn:aws-cn:ecs:us-east-1:123456789012:cluster/tagged",
-    f"{ARN_PREFIX}:service/tagged/web",
     f"{ARN_PREFIX}:task/0123456789abcdef0123456789abcdef",
     f"{ARN_PREFIX}:task/bad cluster/0123456789abcdef0123456789abcdef",
 ]
@@ -261,7 +260,6 @@ BAD_ARN_IDS = [
     "other-region",
     "other-account",
     "other-partition",
-    "service",
     "short-task-arn",
     "bad-cluster-name",
 ]
@@ -289,6 +287,10 @@ UNKNOWN_ID = "0123456789abcdef0123456789abcdef"
         f"{ARN_PREFIX}:task-definition/app",
         f"{ARN_PREFIX}:container-instance/tagged/{UNKNOWN_ID}",
         f"{ARN_PREFIX}:task/tagged/{UNKNOWN_ID}",
+        f"{ARN_PREFIX}:service/tagged/web",
+        f"{ARN_PREFIX}:daemon/tagged/agent",
+        f"{ARN_PREFIX}:daemon-task-definition/agent:1",
+        f"{ARN_PREFIX}:gateway/edge",
     ],
     ids=[
         "cluster",
@@ -297,6 +299,10 @@ UNKNOWN_ID = "0123456789abcdef0123456789abcdef"
         "no-revision",
         "container-instance",
         "task",
+        "service",
+        "daemon",
+        "daemon-task-definition",
+        "gateway",
     ],
 )
 def test_unknown_resource(ecs_mock: EcsMock, ecs: Any, arn: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import islice
 from typing import Any
 
+from .. import clock
 from ..errors import EcsError, invalid_parameter
 from .lookup import DEFAULT_CLUSTER, NAME_PATTERN, cluster_name, find_cluster
 from .models import Cluster
@@ -76,6 +77,16 @@ def delete_cluster(region: Region, params: dict[str, Any]) -> dict[str, Any]:
         raise EcsError(
             "ClusterContainsContainerInstancesException",
             "The Cluster cannot be deleted while Container Instances are active or draining.",
+        )
+    now = clock.now()
+    if any(
+        s.cluster is cluster and s.status(now) != "INACTIVE"
+        for s in region.express_services.values()
+    ):
+        # An Express gateway service is an ECS service; ECS's observed text for this refusal.
+        raise EcsError(
+            "ClusterContainsServicesException",
+            "The Cluster cannot be deleted while Services are active.",
         )
     if any(t.last_status != "STOPPED" for t in cluster.tasks.values()):
         raise EcsError(

@@ -15,6 +15,15 @@ from .state import Region
 # \Z, not $: `$` would let a trailing newline into a name.
 NAME_PATTERN = re.compile(r"[a-zA-Z0-9\-_]{1,255}\Z")
 DEFAULT_CLUSTER = "default"
+# An IAM role ARN (path and name in IAM's allowed characters).
+ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}\Z", re.ASCII)
+
+
+def check_role_arn(value: str, field: str) -> str:
+    """The new ECS operations name their IAM roles by full ARN only (their documentation)."""
+    if not ROLE_ARN.match(value):
+        raise invalid_parameter(f"{field} must be the ARN of an IAM role, but was {value}")
+    return value
 
 
 def cluster_name(region: Region, reference: str | None) -> str:

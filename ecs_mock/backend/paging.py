@@ -56,11 +56,15 @@ def encode_position(position: Position) -> str:
 
 
 def page(
-    items: Iterable[T], token: str | None, max_results: int | None, limit: int = 100
+    items: Iterable[T],
+    token: str | None,
+    max_results: int | None,
+    limit: int = 100,
+    default: int | None = None,
 ) -> tuple[list[T], str | None]:
     """One page of `items` and the token for the next, or None at the end."""
     start = decode(token)
-    size = page_size(max_results, limit)
+    size = page_size(max_results, limit, default)
     iterator: Iterator[T] = iter(items)
     window = list(islice(iterator, start, start + size + 1))
     if len(window) > size:
@@ -68,8 +72,9 @@ def page(
     return window, None
 
 
-def page_size(max_results: int | None, limit: int = 100) -> int:
-    size = limit if max_results is None else max_results
+def page_size(max_results: int | None, limit: int = 100, default: int | None = None) -> int:
+    """`maxResults` checked against 1..limit; without it, `default` (the limit unless given)."""
+    size = (limit if default is None else default) if max_results is None else max_results
     if not 1 <= size <= limit:
         raise invalid_parameter(f"maxResults must be between 1 and {limit}.")
     return size
@@ -88,9 +93,15 @@ def paged_entries(
     return result
 
 
-def paged(key: str, items: Iterable[T], params: Mapping[str, Any]) -> dict[str, Any]:
+def paged(
+    key: str,
+    items: Iterable[T],
+    params: Mapping[str, Any],
+    limit: int = 100,
+    default: int | None = None,
+) -> dict[str, Any]:
     """A List* answer: one page of `items` under `key`, plus `nextToken` when more remain."""
-    window, token = page(items, params.get("nextToken"), params.get("maxResults"))
+    window, token = page(items, params.get("nextToken"), params.get("maxResults"), limit, default)
     result: dict[str, Any] = {key: window}
     if token:
         result["nextToken"] = token

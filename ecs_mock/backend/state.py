@@ -11,7 +11,10 @@ from typing import TYPE_CHECKING, NamedTuple
 from ..arns import ArnFactory, Ids
 from .models import Cluster, Task, TaskDefinition
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the daemon, Express and gateway modules import lookup, which imports this
+    from .daemon_models import Daemon, DaemonTaskDefinition
+    from .express_models import ExpressService
+    from .gateway_models import Gateway, GatewayAssociation
     from .idempotency import Remembered
 
 
@@ -162,6 +165,12 @@ class Region:
         self.client_tokens: dict[tuple[str, str, str], Remembered] = {}
         # Fargate capacity providers a test made unavailable (TestControls.set_capacity)
         self.capacity_unavailable: set[str] = set()
+        self.daemon_families: dict[str, list[DaemonTaskDefinition]] = {}
+        self.daemons: dict[str, Daemon] = {}  # by ARN
+        self.gateways: dict[str, Gateway] = {}  # by name
+        # (gateway name, cluster name) -> association
+        self.gateway_associations: dict[tuple[str, str], GatewayAssociation] = {}
+        self.express_services: dict[str, ExpressService] = {}  # by ARN
         self._events: list[Event] = []
         self._seq = 0
 

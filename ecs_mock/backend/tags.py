@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import clock
 from ..arns import parse_arn
 from ..errors import EcsError, client_error, invalid_parameter
+from .daemon_lookup import is_live
+from .express_models import is_live as is_live_service
 from .lookup import NAME_PATTERN, find_cluster
 from .models import Tags
 from .state import Region
@@ -66,6 +69,11 @@ def _resource_tags(region: Region, arn: str) -> tuple[Tags, Any, str]:
             raise missing
         definition = revisions[int(revision) - 1]
         return definition.tags, definition, "tags"
+    if parsed.kind in _NEWER_KINDS:
+        owner = _newer_resource(region, parsed.kind, arn, parsed.rest)
+        if owner is None:
+            raise missing
+        return owner.tags, owner, "tags"
     cluster_part, _, object_id = parsed.rest.rpartition("/")
     # Only long-format ARNs (with the cluster) name a taggable task or instance; a cluster part
     # that could not be a cluster name is a malformed ARN, not a lookup of a strange cluster.
@@ -85,6 +93,28 @@ def _resource_tags(region: Region, arn: str) -> tuple[Tags, Any, str]:
             )
         return task.tags, task, "tags"
     raise invalid_parameter("The ARN provided is invalid.")
+
+
+_NEWER_KINDS = ("daemon", "daemon-task-definition", "gateway", "service")
+
+
+def _newer_resource(region: Region, kind: str, arn: str, rest: str) -> Any:
+    """The daemon, daemon task definition, gateway or Express service an ARN names, or None.
+    (Services other than Express services do not exist in ecs_mock yet.)"""
+    now = clock.now()
+    if kind == "daemon":
+        daemon = region.daemons.get(arn)
+        return daemon if daemon is not None and is_live(region, daemon, now) else None
+    if kind == "daemon-task-definition":
+        family, _, revision = rest.partition(":")
+        revisions = region.daemon_families.get(family, [])
+        if revision.isdigit() and 1 <= int(revision) <= len(revisions):
+            return revisions[int(revision) - 1]
+        return None
+    if kind == "gateway":
+        return region.gateways.get(rest)
+    service = region.express_services.get(arn)
+    return service if service is not None and is_live_service(region, service, now) else None
 
 
 def tag_resource(region: Region, params: dict[str, Any]) -> dict[str, Any]:
