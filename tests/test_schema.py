@@ -730,7 +730,12 @@ def test_start_task_input_schema_follows_the_model() -> None:
     assert key["pattern"].endswith(r"\Z")
     assert schema["properties"]["propagateTags"]["enum"] == ["TASK_DEFINITION", "SERVICE", "NONE"]
     cpu = schema["properties"]["overrides"]["properties"]["containerOverrides"]["items"]
-    assert cpu["properties"]["cpu"] == {"type": "integer"}
+    # No model bounds: Java int's (requests beyond it are refused, not read as huge ints).
+    assert cpu["properties"]["cpu"] == {
+        "type": "integer",
+        "minimum": -(2**31),
+        "maximum": 2**31 - 1,
+    }
 
 
 def test_integer_double_timestamp_map_and_document_shapes() -> None:

@@ -13,18 +13,24 @@ from itertools import islice
 from typing import Any, TypeVar
 
 from ..errors import invalid_parameter
+from .numbers import parse_digits
 
 T = TypeVar("T")
+# Far beyond any list the mock holds, and well within what itertools.islice accepts (sys.maxsize,
+# less a page).
+MAX_OFFSET = 10**15
 
 
 def decode(token: str | None) -> int:
     if token is None:
         return 0
     try:
-        offset = int(base64.urlsafe_b64decode(token.encode()).decode())
+        text = base64.urlsafe_b64decode(token.encode()).decode()
     except (binascii.Error, ValueError, UnicodeDecodeError):
         raise invalid_parameter("Invalid nextToken provided.") from None
-    if offset < 0:
+    # Only tokens this module could have written are valid: ASCII digits, a sane offset.
+    offset = parse_digits(text, MAX_OFFSET)
+    if offset is None:
         raise invalid_parameter("Invalid nextToken provided.")
     return offset
 

@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from .. import clock
-from ..errors import invalid_parameter
+from ..errors import invalid_parameter, shown
 from . import lifecycle, subnets
 from .lookup import find_cluster, find_task_definition, instance_id_of
 from .models import Cluster, Container, ContainerInstance, Tags, Task, TaskDefinition
@@ -103,24 +103,25 @@ def _check_overrides(definition: TaskDefinition, overrides: dict[str, Any]) -> N
             raise invalid_parameter("Container override name can not be blank.")
         if name not in names:
             raise invalid_parameter(
-                f"Override for container named {name} is not a container in the TaskDefinition."
+                f"Override for container named {shown(name)} is not a container in the "
+                "TaskDefinition."
             )
         for key in ("cpu", "memory", "memoryReservation"):
             if override.get(key, 0) < 0:
-                raise invalid_parameter(f"Invalid '{key}' override for container {name}.")
+                raise invalid_parameter(f"Invalid '{key}' override for container {shown(name)}.")
     for container in effective_containers(definition, overrides):
         gpu = bad_gpu_value(container)
         if gpu is not None:
             # Mock decision: ECS documents GPU values as whole numbers but not this message.
             raise invalid_parameter(
-                f"Invalid GPU value {gpu} for container '{container['name']}'. "
+                f"Invalid GPU value {shown(gpu)} for container '{shown(container['name'])}'. "
                 "It must be a positive whole number."
             )
         memory, reservation = container.get("memory"), container.get("memoryReservation")
         if memory is not None and reservation is not None and memory < reservation:
             # The rule RegisterTaskDefinition enforces, applied to the overridden values.
             raise invalid_parameter(
-                f"Invalid setting for container '{container['name']}'. "
+                f"Invalid setting for container '{shown(container['name'])}'. "
                 "'memory' must be greater than or equal to 'memoryReservation'."
             )
     if "ephemeralStorage" in overrides:
@@ -140,7 +141,8 @@ def _check_volumes(definition: TaskDefinition, params: dict[str, Any]) -> dict[s
     if at_launch and not configs:
         # Mock decision: ECS documents no error; a volume left unconfigured could not be mounted.
         raise invalid_parameter(
-            f"Volume {at_launch[0]['name']} is configuredAtLaunch and needs a volumeConfiguration."
+            f"Volume {shown(at_launch[0]['name'])} is configuredAtLaunch and needs a "
+            "volumeConfiguration."
         )
     if len(configs) > 1:
         raise invalid_parameter("Only one volume configuration is supported per task.")
