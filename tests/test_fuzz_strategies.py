@@ -20,6 +20,7 @@ from typing import Any
 import botocore.session
 import pytest
 from botocore.model import Shape
+from budget import budget
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -37,7 +38,7 @@ PROTOCOL_ERRORS = frozenset(
     }
 )
 FUZZ_SETTINGS = settings(
-    max_examples=200,
+    max_examples=budget(200, 40),
     deadline=None,
     derandomize=True,
     database=None,
