@@ -180,3 +180,33 @@ def test_one_task_cannot_map_a_static_host_port_twice(ecs_mock: EcsMock, ecs: An
     # The same number for TCP and UDP is two ports.
     containers[1]["portMappings"][0]["protocol"] = "udp"  # type: ignore[index]
     assert ecs.register_task_definition(family="twice", containerDefinitions=containers)
+
+
+def test_free_port_finds_the_one_free_port_and_ends_when_there_is_none() -> None:
+    from ecs_mock.backend.resources import free_port
+
+    draws = iter(range(49153, 65536))
+
+    def draw() -> int:
+        return next(draws)
+
+    taken = {(port, "tcp") for port in DYNAMIC if port != 60000}
+    assert free_port(draw, "tcp", taken) == 60000
+    assert free_port(draw, "udp", taken) in DYNAMIC  # the other protocol is free
+    taken.add((60000, "tcp"))
+    # Nothing free: the search ends (one lap) instead of spinning under the backend lock.
+    assert free_port(lambda: 50000, "tcp", taken) == 50000
+
+
+def test_free_dynamic_counts_static_ports_in_the_range_and_promised_ones() -> None:
+    from ecs_mock.backend.resources import Demand, Resources
+
+    resources = Resources(cpu=1024, memory=1024, tcp_reserved=("22", "51678"))
+    assert resources.free_dynamic("tcp") == len(DYNAMIC) - 1  # 51678 is in the range
+    assert resources.free_dynamic("udp") == len(DYNAMIC)
+    holding = resources.reserve(Demand(tcp_ports=frozenset({50000}), dynamic_tcp=10))
+    assert resources.free_dynamic("tcp") == len(DYNAMIC) - 12
+    resources.release(holding)
+    assert resources.free_dynamic("tcp") == len(DYNAMIC) - 1
+    too_many = Demand(dynamic_udp=len(DYNAMIC) + 1)
+    assert resources.shortfall(too_many) == "RESOURCE:PORTS_UDP"
