@@ -90,6 +90,11 @@ class Ids:
     def __init__(self, seed: int | None = None) -> None:
         self._random = random.Random(seed)
 
+    @property
+    def random(self) -> random.Random:
+        """The seeded generator itself, for choices other than ids (random placement)."""
+        return self._random
+
     def hex32(self) -> str:
         return f"{self._random.getrandbits(128):032x}"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 # Mock decision: an error message quotes at most this many characters of a caller's value, then
 # "...", so a 10 MB name never comes back whole (ECS documents no such limit). Past the longest
 # name ECS allows (255), so a name one character too long is still quoted whole.
@@ -13,11 +15,15 @@ class EcsError(Exception):
 
     status = 400
 
-    def __init__(self, code: str, message: str, status: int = 400) -> None:
+    def __init__(
+        self, code: str, message: str, status: int = 400, fields: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
         self.status = status
+        # Members the error shape has besides `message` (ConflictException's resourceIds).
+        self.fields = dict(fields or {})
 
 
 def shown(value: object, limit: int = MAX_ECHO) -> str:

@@ -41,7 +41,8 @@ def reply(status: int, payload: dict[str, Any], request_id: str | None = None) -
 
 
 def error_reply(error: EcsError, request_id: str | None = None) -> Reply:
-    return reply(error.status, {"__type": error.code, "message": error.message}, request_id)
+    body = {"__type": error.code, "message": error.message, **error.fields}
+    return reply(error.status, body, request_id)
 
 
 def operation_of(target: str | None) -> str:

@@ -1,7 +1,7 @@
 """A stateful hypothesis test: random sequences of registrations (and re-registrations), task
-definitions, StartTask, StopTask, drains, deregistrations, attribute changes, container exits,
-forced lifecycle steps and clock moves (forwards and backwards), valid or not, with the
-accounting invariants checked after every step:
+definitions, StartTask, RunTask (EC2 and Fargate), StopTask, drains, deregistrations, attribute
+changes, container exits, forced lifecycle steps and clock moves (forwards and backwards), valid
+or not, with the accounting invariants checked after every step:
 
 * no instance is oversubscribed: remaining = registered - what its non-STOPPED tasks hold, for
   CPU, memory, ports (static host ports, as a list, so a port listed twice shows) and GPUs, and
@@ -18,8 +18,8 @@ with ``ECS_MOCK_STATEFUL_SEED=<seed>`` (and the same ``ECS_MOCK_FUZZ`` budget) t
 A failure found this way is kept as a regular test (see the end of this file, and
 ``tests/fuzz_corpus/`` for single requests).
 
-Adding an operation (RunTask, say) is one more ``@rule`` that calls ``self.call`` and passes
-what it started to ``self.started``; the invariants need no change.
+Adding an operation is one more ``@rule`` that calls ``self.call`` and passes what it started
+to ``self.started`` (as ``run_task`` does); the invariants need no change.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -37,6 +38,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
     RuleBasedStateMachine,
+    consumes,
     initialize,
     invariant,
     multiple,
@@ -49,7 +51,7 @@ from ecs_mock import EcsMock, mock_ecs
 from ecs_mock.errors import EcsError
 
 SEED = int(os.environ.get("ECS_MOCK_STATEFUL_SEED", "0"))  # set per run in tests/conftest.py
-EXAMPLES, STEPS = budget(200, 20), budget(50, 25)
+EXAMPLES, STEPS = budget(150, 12), budget(60, 40)
 STATEFUL_SETTINGS = settings(
     max_examples=EXAMPLES,
     stateful_step_count=STEPS,
@@ -72,25 +74,54 @@ TIME_ORDER = (
     "stoppedAt",
 )
 STEPS_RUN = {"steps": 0, "requests": 0}  # reported by the test, for the README's figures
+OUTCOMES: Counter[tuple[str, str]] = Counter()  # (operation, "200" or error code)
+MESSAGES: dict[str, Counter[str]] = {}
 
-# -- what the rules draw: mostly valid, sometimes not ------------------------------------------
+# -- what the rules draw: mostly valid, about one value in ten not --------------------------
 
-PORT_TEXT = st.sampled_from(["22", "8080", "8081", "5353", "49200", "abc", "0", "²", "65536"])
-SIZE = st.one_of(st.integers(min_value=0, max_value=4096), st.just(-1))
-GPU_VALUE = st.sampled_from([None, None, None, "1", "2", "0", "²"])
-TASK_SIZE = st.sampled_from([None, None, None, "256", "1 vCPU", "0", "abc", "99999999999"])
-TASK_MEMORY = st.sampled_from([None, None, None, "256", "1 GB", "0"])
+
+def mostly(valid: st.SearchStrategy[Any], invalid: st.SearchStrategy[Any], odds: int = 10) -> Any:
+    """`invalid` once in `odds` draws, `valid` otherwise (st.one_of would pick each half the
+    time, and a request with a few such values would almost never be valid)."""
+    return st.sampled_from([False] * (odds - 1) + [True]).flatmap(
+        lambda bad: invalid if bad else valid
+    )
+
+
+PORTS = ["22", "8080", "8081", "5353", "49200"]
+PORT_LIST = mostly(
+    st.lists(st.sampled_from(PORTS), max_size=3, unique=True),
+    st.lists(st.sampled_from([*PORTS, "abc", "0", "²", "65536"]), min_size=1, max_size=3),
+)
+UDP_LIST = mostly(
+    st.lists(st.sampled_from(["53", "5353"]), max_size=2, unique=True),
+    st.lists(st.sampled_from(["53", "x", "53"]), min_size=2, max_size=2),
+)
+GPU_IDS = mostly(
+    st.lists(st.sampled_from(["gpu-0", "gpu-1", "gpu-2"]), max_size=3, unique=True),
+    st.just(["gpu-0", "gpu-0"]),
+    odds=20,
+)
+SIZE = mostly(st.integers(min_value=0, max_value=4096), st.just(-1), odds=20)
+# A definition holds up to three containers, each with several of these: rarer still.
+GPU_VALUE = mostly(
+    st.sampled_from([None, None, None, "1", "2"]), st.sampled_from(["0", "²"]), odds=30
+)
+TASK_SIZE = mostly(
+    st.sampled_from([None, None, None, "256", "1 vCPU"]),
+    st.sampled_from(["0", "abc", "9" * 11]),
+    odds=20,
+)
+TASK_MEMORY = mostly(st.sampled_from([None, None, None, "256", "1 GB"]), st.just("0"), odds=20)
+HOST_PORT = mostly(st.sampled_from([0, 0, 8080, 8081, 5353, 49200]), st.just(70000), odds=30)
 MAPPING = st.fixed_dictionaries(
     {"containerPort": st.sampled_from([80, 443, 53, 8080])},
-    optional={
-        "hostPort": st.sampled_from([0, 8080, 8081, 5353, 49200, 70000]),
-        "protocol": st.sampled_from(["tcp", "udp"]),
-    },
+    optional={"hostPort": HOST_PORT, "protocol": st.sampled_from(["tcp", "udp"])},
 )
 
 
 @st.composite
-def containers(draw: st.DrawFn) -> list[dict[str, Any]]:
+def containers(draw: st.DrawFn, network: str) -> list[dict[str, Any]]:
     count = draw(st.integers(min_value=1, max_value=3))
     result = []
     for index in range(count):
@@ -98,20 +129,39 @@ def containers(draw: st.DrawFn) -> list[dict[str, Any]]:
             "name": f"c{index}",
             "image": "busybox",
             "essential": index == 0 or draw(st.booleans()),
-            "cpu": draw(st.one_of(st.integers(min_value=0, max_value=1024), st.just(-64))),
+            "cpu": draw(mostly(st.integers(min_value=0, max_value=1024), st.just(-64), odds=30)),
         }
-        memory = draw(st.one_of(st.none(), st.integers(min_value=-8, max_value=1024)))
-        reservation = draw(st.one_of(st.none(), st.integers(min_value=1, max_value=512)))
-        if memory is not None:
-            container["memory"] = memory
+        memory = draw(mostly(st.integers(min_value=8, max_value=256), st.just(-8), odds=30))
+        reservation = draw(st.one_of(st.none(), st.integers(min_value=1, max_value=256)))
+        if reservation is None or draw(st.booleans()):
+            container["memory"] = max(memory, reservation or 0) if memory > 0 else memory
         if reservation is not None:
             container["memoryReservation"] = reservation
-        container["portMappings"] = draw(st.lists(MAPPING, max_size=3))
+        mappings = draw(st.lists(MAPPING, max_size=2))
+        if network != "bridge" and draw(mostly(st.just(True), st.just(False))):
+            for mapping in mappings:  # host and awsvpc: the host port is the container port
+                mapping.pop("hostPort", None)
+        container["portMappings"] = mappings
         gpu = draw(GPU_VALUE)
         if gpu is not None:
             container["resourceRequirements"] = [{"type": "GPU", "value": gpu}]
         result.append(container)
     return result
+
+
+@st.composite
+def definition_request(draw: st.DrawFn) -> dict[str, Any]:
+    network = draw(st.sampled_from(["bridge", "bridge", "host", "awsvpc"]))
+    request: dict[str, Any] = {
+        "family": draw(st.sampled_from(["a", "b", "c"])),
+        "networkMode": network,
+        "containerDefinitions": draw(containers(network)),
+    }
+    for key, size in (("cpu", TASK_SIZE), ("memory", TASK_MEMORY)):
+        value = draw(size)
+        if value is not None:
+            request[key] = value
+    return request
 
 
 # -- the machine ------------------------------------------------------------------------------
@@ -145,9 +195,14 @@ class EcsMachine(RuleBasedStateMachine):
         """The answer, or None for a modeled 4xx error; anything else fails the test."""
         STEPS_RUN["requests"] += 1
         try:
-            return self.mock.call(operation, **params)
+            answer = self.mock.call(operation, **params)
         except EcsError as error:
             refused = error
+        else:
+            OUTCOMES[(operation, "200")] += 1
+            return answer
+        OUTCOMES[(operation, refused.code)] += 1
+        MESSAGES.setdefault(operation, Counter())[refused.message[:90]] += 1
         assert refused.status == 400, (operation, refused.code, refused.message[:300])
         assert refused.code in allowed_error_codes(operation), (operation, refused.code)
         return None
@@ -179,9 +234,9 @@ class EcsMachine(RuleBasedStateMachine):
         cluster=st.sampled_from(CLUSTERS),
         cpu=SIZE,
         memory=SIZE,
-        ports=st.one_of(st.none(), st.lists(PORT_TEXT, max_size=3)),
-        udp=st.one_of(st.none(), st.lists(st.sampled_from(["53", "5353", "x"]), max_size=2)),
-        gpus=st.lists(st.sampled_from(["gpu-0", "gpu-1", "gpu-2"]), max_size=3),
+        ports=st.one_of(st.none(), PORT_LIST),
+        udp=st.one_of(st.none(), UDP_LIST),
+        gpus=GPU_IDS,
     )
     def register(
         self,
@@ -208,8 +263,8 @@ class EcsMachine(RuleBasedStateMachine):
         instance=instances,
         cpu=SIZE,
         memory=SIZE,
-        ports=st.one_of(st.none(), st.lists(PORT_TEXT, max_size=3)),
-        gpus=st.lists(st.sampled_from(["gpu-0", "gpu-1", "gpu-2"]), max_size=3),
+        ports=st.one_of(st.none(), PORT_LIST),
+        gpus=GPU_IDS,
     )
     def reregister(
         self, instance: str, cpu: int, memory: int, ports: list[str] | None, gpus: list[str]
@@ -224,56 +279,42 @@ class EcsMachine(RuleBasedStateMachine):
         if answer is None:
             assert self.describe_instance(instance) == before  # refused: nothing changed
 
-    @rule(
-        target=definitions,
-        family=st.sampled_from(["a", "b", "c"]),
-        network=st.sampled_from(["bridge", "bridge", "host", "awsvpc"]),
-        body=containers(),
-        cpu=TASK_SIZE,
-        memory=TASK_MEMORY,
-    )
-    def register_definition(
-        self,
-        family: str,
-        network: str,
-        body: list[dict[str, Any]],
-        cpu: str | None,
-        memory: str | None,
-    ) -> Any:
-        sizes = {k: v for k, v in (("cpu", cpu), ("memory", memory)) if v is not None}
-        answer = self.call(
-            "RegisterTaskDefinition",
-            family=family,
-            networkMode=network,
-            containerDefinitions=body,
-            **sizes,
-        )
+    @rule(target=definitions, request=definition_request())
+    def register_definition(self, request: dict[str, Any]) -> Any:
+        answer = self.call("RegisterTaskDefinition", **request)
         if answer is None:
             return multiple()
         definition = answer["taskDefinition"]
         self.bodies[definition["taskDefinitionArn"]] = definition
         return definition["taskDefinitionArn"]
 
-    @rule(definition=definitions)
+    @rule(definition=consumes(definitions))
     def deregister_definition(self, definition: str) -> None:
+        """Consumed: tasks of deregistered revisions are refused (tested elsewhere), and drawing
+        them would leave few rules that start anything."""
         self.call("DeregisterTaskDefinition", taskDefinition=definition)
 
-    @rule(
-        target=tasks,
-        definition=definitions,
-        chosen=st.lists(instances, min_size=1, max_size=3),
-        overrides=st.one_of(
+    START_TASK = {  # noqa: RUF012 - rule arguments, shared by two rules
+        "target": tasks,
+        "definition": definitions,
+        "chosen": st.lists(instances, min_size=1, max_size=3),
+        "mixed": mostly(st.just(False), st.just(True)),
+        "overrides": st.one_of(
             st.none(),
             st.fixed_dictionaries(
                 {"cpu": st.integers(min_value=-8, max_value=2048)},
                 optional={"memory": st.integers(min_value=1, max_value=2048)},
             ),
         ),
-    )
+    }
+
+    @rule(**START_TASK)
     def start_task(
-        self, definition: str, chosen: list[str], overrides: dict[str, Any] | None
+        self, definition: str, chosen: list[str], mixed: bool, overrides: dict[str, Any] | None
     ) -> Any:
         cluster = self.instance_cluster[chosen[0]]
+        if not mixed:  # instances of another cluster are refused; mostly, name only this one's
+            chosen = [arn for arn in chosen if self.instance_cluster[arn] == cluster]
         params: dict[str, Any] = {}
         if self.bodies[definition]["networkMode"] == "awsvpc":
             params["networkConfiguration"] = {"awsvpcConfiguration": {"subnets": ["subnet-1"]}}
@@ -285,6 +326,57 @@ class EcsMachine(RuleBasedStateMachine):
             cluster=cluster,
             taskDefinition=definition,
             containerInstances=chosen,
+            **params,
+        )
+        return multiple(*self.started(cluster, answer))
+
+    @rule(**START_TASK)
+    def start_more(
+        self, definition: str, chosen: list[str], mixed: bool, overrides: dict[str, Any] | None
+    ) -> Any:
+        """StartTask again: rules are drawn evenly, and tasks are what the invariants are about."""
+        return self.start_task(definition, chosen, mixed, overrides)
+
+    @rule(
+        target=tasks,
+        definition=definitions,
+        near=instances,
+        count=st.integers(min_value=1, max_value=4),
+        fargate=st.booleans(),
+        strategy=st.sampled_from(
+            [
+                [],
+                [{"type": "binpack", "field": "memory"}],
+                [{"type": "spread", "field": "instanceId"}],
+            ]
+        ),
+        distinct=st.booleans(),
+    )
+    def run_task(
+        self,
+        definition: str,
+        near: str,
+        count: int,
+        fargate: bool,
+        strategy: list[dict[str, str]],
+        distinct: bool,
+    ) -> Any:
+        cluster = self.instance_cluster[near]  # a cluster with instances, mostly
+        params: dict[str, Any] = {}
+        body = self.bodies[definition]
+        if body["networkMode"] == "awsvpc":
+            params["networkConfiguration"] = {"awsvpcConfiguration": {"subnets": ["subnet-1"]}}
+        launch_type = "FARGATE" if fargate and "FARGATE" in body["compatibilities"] else "EC2"
+        if launch_type == "EC2":
+            params["placementStrategy"] = strategy
+            if distinct:
+                params["placementConstraints"] = [{"type": "distinctInstance"}]
+        answer = self.call(
+            "RunTask",
+            cluster=cluster,
+            taskDefinition=definition,
+            count=count,
+            launchType=launch_type,
             **params,
         )
         return multiple(*self.started(cluster, answer))
@@ -313,7 +405,7 @@ class EcsMachine(RuleBasedStateMachine):
             status=status,
         )
 
-    @rule(instance=instances, force=st.booleans())
+    @rule(instance=instances, force=mostly(st.just(False), st.just(True), odds=3))
     def deregister_instance(self, instance: str, force: bool) -> None:
         self.call(
             "DeregisterContainerInstance",
@@ -324,7 +416,7 @@ class EcsMachine(RuleBasedStateMachine):
 
     @rule(
         instance=instances,
-        name=st.sampled_from(["rack", "zone", "ecs.os-type", "bad name"]),
+        name=mostly(st.sampled_from(["rack", "zone", "ecs.os-type"]), st.just("bad name")),
         value=st.sampled_from([None, "r1", "r2"]),
     )
     def put_attributes(self, instance: str, name: str, value: str | None) -> None:
@@ -387,7 +479,7 @@ class EcsMachine(RuleBasedStateMachine):
         live = [
             t
             for t in tasks
-            if t["containerInstanceArn"] == instance["containerInstanceArn"]
+            if t.get("containerInstanceArn") == instance["containerInstanceArn"]
             and t["lastStatus"] != "STOPPED"
         ]
         cpu = memory = 0
@@ -483,4 +575,8 @@ def test_accounting_holds_over_random_sequences() -> None:
         EcsMachine.mock = mock
         run_state_machine_as_test(machine, settings=STATEFUL_SETTINGS)
     print(f"{STEPS_RUN['steps']} steps, {STEPS_RUN['requests']} requests")
+    for op, msgs in MESSAGES.items():
+        print(op, msgs.most_common(6))
+    for (operation, outcome), times in sorted(OUTCOMES.items()):
+        print(f"  {operation:32} {outcome:32} {times}")
     assert STEPS_RUN["steps"] > EXAMPLES  # the machine really ran

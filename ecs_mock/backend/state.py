@@ -6,9 +6,13 @@ import bisect
 import heapq
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..arns import ArnFactory, Ids
 from .models import Cluster, Task, TaskDefinition
+
+if TYPE_CHECKING:
+    from .idempotency import Remembered
 
 
 @dataclass(frozen=True)
@@ -53,8 +57,10 @@ class TaskIndex:
         keys = [
             ("cluster", "", desired),
             ("family", task.family, desired),
-            ("containerInstance", task.instance_id, desired),
+            ("launchType", task.launch_type, desired),
         ]
+        if task.instance_id is not None:
+            keys.append(("containerInstance", task.instance_id, desired))
         if task.started_by is not None:
             keys.append(("startedBy", task.started_by, desired))
         return keys
@@ -101,10 +107,14 @@ def contains(pool: list[int], number: int) -> bool:
 
 @dataclass(order=True)
 class Event:
+    """Something due at a clock time: a task's next lifecycle step (`target` is the task id,
+    `action` the state it enters, or EXPIRED), or an action another part of the backend
+    registered with `lifecycle.on_action` (`target` is whatever key that part chose)."""
+
     due: float
     seq: int
-    task_id: str = field(compare=False)
-    state: str = field(compare=False)
+    target: str = field(compare=False)
+    action: str = field(compare=False)
 
 
 class Region:
@@ -121,13 +131,17 @@ class Region:
         self.tasks: dict[str, Task] = {}
         self.task_index: dict[str, TaskIndex] = {}
         self.subnet_zones: dict[str, str] = {}  # declared by tests (TestControls.add_subnet)
+        # (operation, cluster, clientToken) -> the first answer (idempotency.py), oldest first
+        self.client_tokens: dict[tuple[str, str, str], Remembered] = {}
+        # Fargate capacity providers a test made unavailable (TestControls.set_capacity)
+        self.capacity_unavailable: set[str] = set()
         self._events: list[Event] = []
         self._seq = 0
 
-    def schedule(self, due: float, task_id: str, state: str) -> None:
+    def schedule(self, due: float, target: str, action: str) -> None:
         """Queue a step; due is kept to the millisecond, as ECS timestamps are."""
         self._seq += 1
-        heapq.heappush(self._events, Event(round(due, 3), self._seq, task_id, state))
+        heapq.heappush(self._events, Event(round(due, 3), self._seq, target, action))
 
     def next_due(self, now: float) -> Event | None:
         """The earliest step due by `now`; popped one at a time so that a step which schedules
