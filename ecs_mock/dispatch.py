@@ -9,7 +9,7 @@ from . import _schema, clock
 from .backend import Backend, lifecycle
 from .backend.operations import OPERATIONS
 from .controls import Call, Controls
-from .errors import EcsError, server_error
+from .errors import EcsError, server_error, shown
 from .protocol import Reply, error_reply, new_request_id, operation_of, parse_body, reply
 
 logger = logging.getLogger("ecs_mock")
@@ -82,17 +82,26 @@ class Dispatcher:
                 raise
             except Exception as bug:
                 logger.exception("ecs_mock failed on %s", operation)
-                raise server_error(f"ecs_mock internal error in {operation}: {bug!r}") from bug
+                raise server_error(
+                    f"ecs_mock internal error in {operation}: {shown(repr(bug), 500)}"
+                ) from bug
             # Checked and encoded under the lock: a result may share lists with stored state,
             # which another thread could change while it is being read. (The GIL serialises
             # this work anyway, so holding the lock costs no throughput.)
             try:
                 _schema.check_response(operation, result)
+                return reply(200, result, request_id)
+            except ValueError as bug:  # NaN or infinity: the encoder refuses to emit them
+                error = _schema.ResponseSchemaError(
+                    f"{operation} response is not JSON (a non-finite number): {bug}"
+                )
+                if self.raise_schema_errors:
+                    raise error from bug
+                raise server_error(str(error)) from bug
             except _schema.ResponseSchemaError as bug:
                 if self.raise_schema_errors:
                     raise
                 raise server_error(str(bug)) from bug
-            return reply(200, result, request_id)
 
 
 def unsupported(operation: str) -> EcsError:
@@ -112,5 +121,5 @@ def unsupported(operation: str) -> EcsError:
         what = "not an ECS operation"
     return EcsError(
         "UnsupportedFeatureException",
-        f"{operation} is {what}. Supported operations: {supported}.",
+        f"{shown(operation)} is {what}. Supported operations: {supported}.",
     )

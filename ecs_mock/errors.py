@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+# Mock decision: an error message quotes at most this many characters of a caller's value, then
+# "...", so a 10 MB name never comes back whole (ECS documents no such limit). Past the longest
+# name ECS allows (255), so a name one character too long is still quoted whole.
+MAX_ECHO = 300
+
 
 class EcsError(Exception):
     """An error ECS itself would return; `code` becomes `__type` on the wire."""
@@ -19,6 +24,21 @@ class EcsError(Exception):
         self.status = status
         # Members the error shape has besides `message` (ConflictException's resourceIds).
         self.fields = dict(fields or {})
+
+
+def shown(value: object, limit: int = MAX_ECHO) -> str:
+    """A caller's value as an error message quotes it: text as it is (repr for anything else),
+    cut to `limit` characters with "..." after."""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        text = f"<{value.bit_length()}-bit integer>"  # str() of a huge int is slow or refused
+    else:
+        try:
+            text = repr(value)
+        except Exception:  # a pathological value (nested too deep to print)
+            text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def client_error(message: str) -> EcsError:

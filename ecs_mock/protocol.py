@@ -9,7 +9,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from .errors import EcsError
+from .errors import EcsError, shown
+from .strict_json import parse_json
 
 TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113."
 CONTENT_TYPE = "application/x-amz-json-1.1"
@@ -35,7 +36,9 @@ def new_request_id() -> str:
 
 
 # One encoder for every reply: json.dumps with non-default options builds a new one per call.
-_ENCODER = json.JSONEncoder(separators=(",", ":"))
+# allow_nan=False: a NaN or infinity that got past every check raises rather than going out as
+# text no JSON parser reads.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), allow_nan=False)
 
 
 def reply(status: int, payload: dict[str, Any], request_id: str | None = None) -> Reply:
@@ -57,7 +60,7 @@ def operation_of(target: str | None) -> str:
     if not target or not target.startswith(TARGET_PREFIX):
         raise EcsError(
             "UnknownOperationException",
-            f"X-Amz-Target must be {TARGET_PREFIX}<Operation>, got {target!r}.",
+            f"X-Amz-Target must be {TARGET_PREFIX}<Operation>, got {shown(target)}.",
         )
     return target[len(TARGET_PREFIX) :]
 
@@ -65,10 +68,7 @@ def operation_of(target: str | None) -> str:
 def parse_body(body: bytes | str | None) -> dict[str, Any]:
     if not body:
         return {}
-    try:
-        params = json.loads(body)
-    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nesting too deep
-        raise EcsError("SerializationException", "The request body is not valid JSON.") from None
+    params = parse_json(body)
     if not isinstance(params, dict):
         raise EcsError("SerializationException", "The request body must be a JSON object.")
     return params

@@ -13,7 +13,7 @@ from .backend.container_instances import AGENT_CAPABILITIES
 from .backend.lookup import find_cluster, find_task, instance_id_of
 from .backend.models import EXTERNAL_CAPABILITY, Task
 from .backend.state import Region
-from .errors import EcsError
+from .errors import EcsError, shown
 from .protocol import TARGET_PREFIX
 
 if TYPE_CHECKING:
@@ -264,7 +264,7 @@ class TestControls:
             lifecycle.tick(region, now)
             (target,) = self._tasks(cluster, task)
             if container not in {c.name for c in target.containers}:
-                raise ValueError(f"task has no container named {container!r}")
+                raise ValueError(f"task has no container named {shown(container)!r}")
             lifecycle.exit_container(region, target, container, exit_code, reason, now)
 
     def _instance(self, cluster: str | None, reference: str) -> Any:
@@ -279,7 +279,9 @@ class TestControls:
         except EcsError:  # a control's misuse is a ValueError, like every other one here
             instance = None
         if instance is None:
-            raise ValueError(f"no container instance {reference!r} in cluster {cluster!r}")
+            raise ValueError(
+                f"no container instance {shown(reference)!r} in cluster {shown(cluster)!r}"
+            )
         return instance
 
     def _tasks(self, cluster: str | None, reference: str | None) -> list[Task]:
@@ -290,12 +292,12 @@ class TestControls:
             # Both an id and an ARN (task/<cluster>/<id>) end with the id.
             task = region.tasks.get(reference.rpartition("/")[2])
             if task is None or (reference.startswith("arn:") and task.arn != reference):
-                raise ValueError(f"no task {reference!r} in region {region.region!r}")
+                raise ValueError(f"no task {shown(reference)!r} in region {region.region!r}")
             return [task]
         found = find_cluster(region, cluster)
         if reference is None:
             return list(found.tasks.values())
         task = find_task(region, found, reference)
         if task is None:
-            raise ValueError(f"no task {reference!r} in cluster {cluster!r}")
+            raise ValueError(f"no task {shown(reference)!r} in cluster {shown(cluster)!r}")
         return [task]

@@ -19,13 +19,14 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from budget import budget
 
 from ecs_mock import mock_ecs
 from ecs_mock.server import EcsServer
 from ecs_mock.testing import TestControls
 
 THREADS = 16
-OPERATIONS_PER_THREAD = 60
+OPERATIONS_PER_THREAD = budget(60, 20)
 CPU, MEMORY = 1024, 1024
 APP = {"name": "app", "image": "busybox", "cpu": 256, "memory": 256}
 WEB = {

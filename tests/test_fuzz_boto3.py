@@ -14,6 +14,7 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from budget import budget
 from hypothesis import given, settings
 from test_fuzz_dispatch import BASES, FUZZED, REFS, SEED, Harness
 from test_fuzz_strategies import FUZZ_SETTINGS, allowed_error_codes, requests
@@ -60,7 +61,7 @@ def _snake(operation: str) -> str:
 
 @pytest.mark.parametrize("operation", FUZZED)
 def test_boto3_requests_without_client_validation(harness: Harness, operation: str) -> None:
-    @settings(FUZZ_SETTINGS, max_examples=120)
+    @settings(FUZZ_SETTINGS, max_examples=budget(120, 24))
     @given(requests(operation, REFS, BASES[operation]).filter(lambda p: isinstance(p, dict)))
     def run(params: dict[str, Any]) -> None:
         if all(isinstance(key, str) and key.isidentifier() for key in params):

@@ -6,6 +6,7 @@ import http.client
 from collections.abc import Iterator
 
 import pytest
+from budget import budget
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_fuzz_dispatch import BASES, FUZZED, RAW_BODIES, REFS, SEED, Harness
@@ -56,7 +57,7 @@ def harness() -> Iterator[Harness]:
 
 @pytest.mark.parametrize("operation", FUZZED)
 def test_fuzzed_requests_over_http(harness: Harness, operation: str) -> None:
-    @settings(FUZZ_SETTINGS, max_examples=60)
+    @settings(FUZZ_SETTINGS, max_examples=budget(60, 12))
     @given(requests(operation, REFS, BASES[operation]))
     def run(params: object) -> None:
         harness.run(operation, encode(params))
@@ -64,7 +65,7 @@ def test_fuzzed_requests_over_http(harness: Harness, operation: str) -> None:
     run()
 
 
-@settings(FUZZ_SETTINGS, max_examples=100)
+@settings(FUZZ_SETTINGS, max_examples=budget(100, 20))
 @given(operation=st.sampled_from(FUZZED), body=RAW_BODIES)
 def test_raw_bytes_over_http(harness: Harness, operation: str, body: bytes) -> None:
     harness.run(operation, body)

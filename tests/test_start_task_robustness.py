@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from budget import budget
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -82,7 +83,7 @@ PARAMS = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=budget(150, 30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(requests=st.lists(PARAMS, min_size=1, max_size=4))
 def test_any_request_gets_a_result_or_a_modeled_client_error(
     requests: list[dict[str, Any]],

@@ -122,8 +122,18 @@ class SchemaGenerator:
         return schema
 
 
+# AWS reads the model's integers as Java int and long. Mock decision: a request number beyond
+# them is refused with the model-constraint wording ("Member must have value less than or equal
+# to 2147483647"), not taken as a Python int of any size.
+_INTEGER_RANGES = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
+
+
 def _integer(shape: Shape) -> Schema:
-    return _with_bounds({"type": "integer"}, shape, "minimum", "maximum")
+    schema = _with_bounds({"type": "integer"}, shape, "minimum", "maximum")
+    low, high = _INTEGER_RANGES[shape.type_name]
+    schema.setdefault("minimum", low)
+    schema.setdefault("maximum", high)
+    return schema
 
 
 def _number(shape: Shape) -> Schema:

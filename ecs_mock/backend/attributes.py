@@ -13,7 +13,7 @@ from itertools import islice
 from typing import Any
 
 from ..arns import parse_arn
-from ..errors import EcsError, invalid_parameter
+from ..errors import EcsError, invalid_parameter, shown
 from .container_instances import ECS_OWNED, check_attribute
 from .lookup import find_cluster, instance_id_of
 from .models import Cluster, ContainerInstance
@@ -36,7 +36,7 @@ def _target_not_found(reference: str, cluster: Cluster) -> EcsError:
     # Mock decision: ECS documents the error, not its message; this one names the target.
     return EcsError(
         "TargetNotFoundException",
-        f"Container instance {reference} was not found in cluster {cluster.name}.",
+        f"Container instance {shown(reference)} was not found in cluster {cluster.name}.",
     )
 
 
@@ -53,12 +53,12 @@ def _check_request(attributes: list[dict[str, str]]) -> None:
         reference = attribute.get("targetId")
         if not reference:
             # Mock decision: refused, as the documentation names no default target.
-            raise invalid_parameter(f"Attribute '{attribute['name']}' must have a targetId.")
+            raise invalid_parameter(f"Attribute '{shown(attribute['name'])}' must have a targetId.")
         if not reference.startswith("arn:") and "targetType" not in attribute:
             # Documented (Attribute.targetType): required with the short form of the id.
             raise invalid_parameter(
-                f"Attribute '{attribute['name']}' must have a targetType: its targetId "
-                f"{reference} is not a full ARN."
+                f"Attribute '{shown(attribute['name'])}' must have a targetType: its targetId "
+                f"{shown(reference)} is not a full ARN."
             )
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import invalid_parameter
+from ..errors import invalid_parameter, shown
 from .models import Cluster
 
 FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
@@ -66,7 +66,7 @@ def check_strategy_shape(strategy: Sequence[dict[str, Any]]) -> None:
     duplicate = next((name for name in names if names.count(name) > 1), None)
     if duplicate is not None:
         raise invalid_parameter(
-            f"Capacity provider {duplicate} appears more than once in the strategy."
+            f"Capacity provider {shown(duplicate)} appears more than once in the strategy."
         )
     if sum(1 for item in strategy if item.get("base", 0) > 0) > 1:
         raise invalid_parameter(

@@ -6,7 +6,7 @@ from itertools import islice
 from typing import Any
 
 from .. import clock
-from ..errors import EcsError, invalid_parameter
+from ..errors import EcsError, invalid_parameter, shown
 from .lookup import DEFAULT_CLUSTER, NAME_PATTERN, cluster_name, find_cluster
 from .models import Cluster
 from .paging import decode_position, paged_entries
@@ -17,7 +17,9 @@ from .tags import check_tags
 def create_cluster(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     name = params.get("clusterName") or DEFAULT_CLUSTER
     if not NAME_PATTERN.match(name):
-        raise invalid_parameter("Cluster name must match ^[a-zA-Z0-9\\-_]{1,255}$, but was " + name)
+        raise invalid_parameter(
+            "Cluster name must match ^[a-zA-Z0-9\\-_]{1,255}$, but was " + shown(name)
+        )
     tags = check_tags(params.get("tags", []))
     existing = region.clusters.get(name)
     if existing is not None and existing.status == "ACTIVE":

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import invalid_parameter
+from ..errors import invalid_parameter, shown
 from .models import ContainerInstance
 from .query import Expression, QueryError, parse
 
@@ -70,7 +70,7 @@ def _constraint(item: dict[str, Any]) -> Constraint:
                 f"Invalid memberOf expression at position {error.position}: {error.problem}."
             ) from None
         return Constraint("memberOf", expression, parsed)
-    raise invalid_parameter(f"Invalid placement constraint type {kind!r}.")
+    raise invalid_parameter(f"Invalid placement constraint type {shown(repr(kind))}.")
 
 
 def unsatisfied(

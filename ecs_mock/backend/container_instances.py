@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 from itertools import islice
 from typing import Any
 
 from .. import clock
-from ..errors import client_error, invalid_parameter
+from ..errors import EcsError, client_error, invalid_parameter, shown
+from ..strict_json import parse_json
 from . import instance_types, query
+from .instance_resources import check_reregistration, registered_resources
 from .lookup import cluster_name, find_cluster, instance_id_of
 from .models import Cluster, ContainerInstance, TaskCounts
 from .paging import decode_position, paged_entries
-from .resources import AGENT_RESERVED_PORTS, Resources
 from .state import Region
 from .tags import check_tags
 
@@ -51,31 +51,12 @@ def _identity(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     if text is None:
         return {}
     try:
-        document = json.loads(text)
-    except ValueError:
+        document = parse_json(text)
+    except EcsError:  # not JSON, nested too deep, or a non-finite number
         raise invalid_parameter("The instance identity document is not valid JSON.") from None
     if not isinstance(document, dict):
         raise invalid_parameter("The instance identity document is not valid JSON.")
     return document
-
-
-def _resources(params: dict[str, Any], kind: instance_types.InstanceType) -> Resources:
-    given = {r.get("name"): r for r in params.get("totalResources", [])}
-    known = ("CPU", "MEMORY", "PORTS", "PORTS_UDP", "GPU")
-    gpus = tuple(
-        str(device["id"])
-        for device in params.get("platformDevices", [])
-        if device.get("type") == "GPU"
-    )
-    return Resources(
-        cpu=int(given.get("CPU", {}).get("integerValue", kind.vcpus * 1024)),
-        memory=int(given.get("MEMORY", {}).get("integerValue", kind.memory_mib)),
-        tcp_reserved=tuple(given.get("PORTS", {}).get("stringSetValue", AGENT_RESERVED_PORTS)),
-        udp_reserved=tuple(given.get("PORTS_UDP", {}).get("stringSetValue", ())),
-        gpu_ids=gpus or tuple(given.get("GPU", {}).get("stringSetValue", ())),
-        eni_slots=kind.enis - 1,
-        extra=[r for name, r in given.items() if name not in known],
-    )
 
 
 def check_attribute(attribute: dict[str, str]) -> None:
@@ -83,13 +64,13 @@ def check_attribute(attribute: dict[str, str]) -> None:
     name = attribute["name"]
     if not _ATTRIBUTE_NAME.fullmatch(name):
         raise invalid_parameter(
-            f"Invalid attribute name '{name}': it must be 1 to 128 letters, numbers, hyphens, "
-            "underscores, periods, forward slashes or back slashes."
+            f"Invalid attribute name '{shown(name)}': it must be 1 to 128 letters, numbers, "
+            "hyphens, underscores, periods, forward slashes or back slashes."
         )
     value = attribute.get("value")
     if value is not None and (not _ATTRIBUTE_VALUE.fullmatch(value) or value != value.strip(" ")):
         raise invalid_parameter(
-            f"Invalid value '{value}' for attribute '{name}': it must be 1 to 128 letters, "
+            f"Invalid value '{shown(value)}' for attribute '{name}': it must be 1 to 128 letters, "
             "numbers, hyphens, underscores, periods, at signs, forward slashes, back slashes, "
             "colons or spaces, and must not start or end with a space."
         )
@@ -137,9 +118,7 @@ def register_container_instance(region: Region, params: dict[str, Any]) -> dict[
     kind = instance_types.lookup(type_name)
     az = str(document.get("availabilityZone", f"{region.region}a"))
     attributes = _attributes(params, document, kind, az)
-    resources = _resources(params, kind)
-    if resources.cpu < 0 or resources.memory < 0:
-        raise invalid_parameter("Resource values must not be negative.")
+    resources = registered_resources(params, kind)
     previous = _previous_registration(region, cluster, params.get("containerInstanceArn"))
     instance_id = previous.instance_id if previous is not None else region.ids.hex32()
     ec2_instance_id = document.get("instanceId")
@@ -159,6 +138,7 @@ def register_container_instance(region: Region, params: dict[str, Any]) -> dict[
     if previous is not None:
         # The agent re-registers on every start: the new totals apply, but what running tasks
         # hold, a drain and the instance's history stay with it.
+        check_reregistration(previous, resources)
         instance.resources = dataclasses.replace(
             previous.resources,
             cpu=resources.cpu,
@@ -199,7 +179,7 @@ def _previous_registration(
     previous = cluster.instances.get(instance_id)
     if previous is None:
         # Mock decision: ECS documents no message; an ARN it never issued cannot be re-registered.
-        raise client_error(f"Container instance {instance_id} not found.")
+        raise client_error(f"Container instance {shown(instance_id)} not found.")
     if previous.status == "INACTIVE":
         # Deregistration is final (observed agent log: re-registering gets this ClientException).
         raise client_error(f"Container instance {instance_id} is inactive.")
@@ -266,7 +246,7 @@ def update_container_instances_state(region: Region, params: dict[str, Any]) -> 
     status = params["status"]
     if status not in ("ACTIVE", "DRAINING"):
         raise invalid_parameter(
-            f"Container instances status can only be ACTIVE or DRAINING, not {status}."
+            f"Container instances status can only be ACTIVE or DRAINING, not {shown(status)}."
         )
     references = _references(params, 10)
     resolved = [(r, cluster.instances.get(instance_id_of(region, cluster, r))) for r in references]

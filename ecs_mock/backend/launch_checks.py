@@ -10,7 +10,7 @@ import json
 import re
 from typing import Any
 
-from ..errors import invalid_parameter
+from ..errors import invalid_parameter, shown
 from .models import Cluster, Tags, TaskDefinition
 from .placement import bad_gpu_value, effective_containers
 from .tags import check_tag_count, check_tags
@@ -104,24 +104,25 @@ def check_overrides(
             raise invalid_parameter("Container override name can not be blank.")
         if name not in names:
             raise invalid_parameter(
-                f"Override for container named {name} is not a container in the TaskDefinition."
+                f"Override for container named {shown(name)} is not a container in the "
+                "TaskDefinition."
             )
         for key in ("cpu", "memory", "memoryReservation"):
             if override.get(key, 0) < 0:
-                raise invalid_parameter(f"Invalid '{key}' override for container {name}.")
+                raise invalid_parameter(f"Invalid '{key}' override for container {shown(name)}.")
     for container in effective_containers(definition, overrides):
         gpu = bad_gpu_value(container)
         if gpu is not None:
             # Mock decision: ECS documents GPU values as whole numbers but not this message.
             raise invalid_parameter(
-                f"Invalid GPU value {gpu} for container '{container['name']}'. "
+                f"Invalid GPU value {shown(gpu)} for container '{shown(container['name'])}'. "
                 "It must be a positive whole number."
             )
         memory, reservation = container.get("memory"), container.get("memoryReservation")
         if memory is not None and reservation is not None and memory < reservation:
             # The rule RegisterTaskDefinition enforces, applied to the overridden values.
             raise invalid_parameter(
-                f"Invalid setting for container '{container['name']}'. "
+                f"Invalid setting for container '{shown(container['name'])}'. "
                 "'memory' must be greater than or equal to 'memoryReservation'."
             )
     storage = overrides.get("ephemeralStorage")
@@ -144,7 +145,8 @@ def check_container_memory(containers: list[dict[str, Any]], task_memory: str | 
     for container in containers:
         if (container.get("memory") or 0) > int(task_memory):
             raise invalid_parameter(
-                f"'memory' setting for container '{container['name']}' is greater than for task."
+                f"'memory' setting for container '{shown(container['name'])}' is greater than "
+                "for task."
             )
 
 
@@ -163,7 +165,8 @@ def volume_configuration(
     if at_launch and not configs:
         # Mock decision: ECS documents no error; a volume left unconfigured could not be mounted.
         raise invalid_parameter(
-            f"Volume {at_launch[0]['name']} is configuredAtLaunch and needs a volumeConfiguration."
+            f"Volume {shown(at_launch[0]['name'])} is configuredAtLaunch and needs a "
+            "volumeConfiguration."
         )
     if len(configs) > 1:
         raise invalid_parameter("Only one volume configuration is supported per task.")

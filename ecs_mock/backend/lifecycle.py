@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .models import ContainerInstance, Task, TaskCounts
+from .resources import DYNAMIC_PORTS, free_port
 from .state import Region
 
 # Called after every change to a task (created, a new lastStatus, asked to stop, a container
@@ -63,7 +64,6 @@ REACHABLE = ("PENDING", "RUNNING", "STOPPING", "DEPROVISIONING", "STOPPED")
 EXPIRED = "EXPIRED"
 # Mock decision: a container stopped by StopTask exits as a process does on SIGTERM.
 STOPPED_BY_SIGNAL_EXIT_CODE = 143
-DYNAMIC_PORTS = (49153, 65535)
 
 
 def begin(region: Region, task: Task, now: float) -> None:
@@ -103,7 +103,7 @@ def request_stop(region: Region, task: Task, now: float, code: str, reason: str)
     region.index_for(task.cluster_name).desired_changed(task, "RUNNING")
     task.stop_code = code
     task.stopped_reason = reason
-    task.times["stoppingAt"] = now
+    task.times["stoppingAt"] = not_before(task, now)
     task.version += 1
     # Scheduled rather than entered, so the reply to the call that stops the task still shows
     # the status it had; the next call (at the same clock time) sees STOPPING or beyond.
@@ -129,6 +129,7 @@ def enter(region: Region, task: Task, state: str, at: float) -> None:
             counts.left(task.group)
     task.last_status = state
     task.version += 1
+    at = not_before(task, at)
     if state == "PENDING":
         _attach_eni(region, task, at)
     elif state == "RUNNING":
@@ -139,6 +140,13 @@ def enter(region: Region, task: Task, state: str, at: float) -> None:
     elif state == "STOPPED":
         _stop(region, task, at)
     changed(region, task, at)
+
+
+def not_before(task: Task, at: float) -> float:
+    """Mock decision: a task's timestamps never go backwards, even when the clock does
+    (freezegun, time-machine): a new one is at least the task's latest so far. Steps stay due
+    on the clock itself, so a task still moves on while the clock is behind its stamps."""
+    return max(at, task.created_at, *task.times.values())
 
 
 def advance(region: Region, task: Task, state: str, now: float) -> None:
@@ -254,7 +262,7 @@ def _run(region: Region, task: Task, at: float) -> None:
         container.runtime_id = region.ids.hex32() + region.ids.hex32()
         if network_mode in ("bridge", "host"):
             container.network_bindings = [
-                _binding(region, mapping, network_mode, taken)
+                _binding(region, task, mapping, network_mode, taken)
                 for mapping in container.port_mappings
             ]
         for agent in container.managed_agents:
@@ -279,7 +287,11 @@ def _host_ports_in_use(region: Region, task: Task) -> set[tuple[int, str]]:
 
 
 def _binding(
-    region: Region, mapping: dict[str, Any], network_mode: str, taken: set[tuple[int, str]]
+    region: Region,
+    task: Task,
+    mapping: dict[str, Any],
+    network_mode: str,
+    taken: set[tuple[int, str]],
 ) -> dict[str, Any]:
     container_port = mapping.get("containerPort", 0)
     protocol = mapping.get("protocol", "tcp")
@@ -287,11 +299,15 @@ def _binding(
     if network_mode == "host":
         host_port = container_port
     elif not host_port:
-        host_port = region.ids.port(*DYNAMIC_PORTS)
-        while (host_port, protocol) in taken:
-            host_port = DYNAMIC_PORTS[0] + (host_port - DYNAMIC_PORTS[0] + 1) % (
-                DYNAMIC_PORTS[1] - DYNAMIC_PORTS[0] + 1
-            )
+        # Placement kept a free port for this mapping (Resources.free_dynamic): bind it there.
+        def draw() -> int:
+            return region.ids.port(*DYNAMIC_PORTS)
+
+        instance = instance_of(region, task)
+        if instance is None:
+            host_port = free_port(draw, protocol, taken)
+        else:
+            host_port = instance.resources.bind_dynamic(task.holding, protocol, draw, taken)
     taken.add((host_port, protocol))
     return {
         "bindIP": "0.0.0.0",

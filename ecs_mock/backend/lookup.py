@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 
 from ..arns import parse_arn
-from ..errors import EcsError, client_error, cluster_not_found, invalid_parameter
+from ..errors import EcsError, client_error, cluster_not_found, invalid_parameter, shown
 from .models import Cluster, ContainerInstance, Task, TaskDefinition
+from .numbers import parse_digits
 from .state import Region
 
 # \Z, not $: `$` would let a trailing newline into a name.
@@ -40,7 +41,7 @@ def cluster_name(region: Region, reference: str | None) -> str:
         return parsed.rest
     if not NAME_PATTERN.match(reference):
         raise invalid_parameter(
-            f"Cluster must match ^[a-zA-Z0-9\\-_]{{1,255}}$, but was {reference}"
+            f"Cluster must match ^[a-zA-Z0-9\\-_]{{1,255}}$, but was {shown(reference)}"
         )
     return reference
 
@@ -67,9 +68,10 @@ def split_task_definition(region: Region, reference: str) -> tuple[str, int | No
     family, _, revision = text.partition(":")
     if not revision:
         return family, None
-    if not revision.isdigit():
+    number = parse_digits(revision)
+    if number is None:  # not ASCII digits, or beyond any revision ECS can issue
         raise client_error("TaskDefinition not found.")
-    return family, int(revision)
+    return family, number
 
 
 def find_task_definition(
@@ -98,22 +100,25 @@ def instance_id_of(region: Region, cluster: Cluster, reference: str) -> str:
             # Mock decision: an id with ARN punctuation is a mangled ARN, refused like one,
             # rather than reported MISSING under an ARN nobody wrote.
             raise invalid_parameter(
-                f"Invalid identifier: {reference} is not a container instance ID or ARN"
+                f"Invalid identifier: {shown(reference)} is not a container instance ID or ARN"
             )
         return reference
     parsed = parse_arn(reference)
     if parsed is None or parsed.kind != "container-instance":
-        raise invalid_parameter(f"Invalid identifier: {reference} is not a container instance ARN")
+        raise invalid_parameter(
+            f"Invalid identifier: {shown(reference)} is not a container instance ARN"
+        )
     if parsed.prefix != region.arns.prefix:
         raise invalid_parameter(
             "Invalid identifier: Identifier is for account "
-            f"{parsed.account_id} in {parsed.region}. Your account is "
+            f"{parsed.account_id} in {shown(parsed.region)}. Your account is "
             f"{region.account_id} in {region.region}"
         )
     owner, _, instance_id = parsed.rest.rpartition("/")
     if owner and owner != cluster.name:
         raise invalid_parameter(
-            f"Invalid identifier: Identifier is for cluster {owner}. Your cluster is {cluster.name}"
+            f"Invalid identifier: Identifier is for cluster {shown(owner)}. "
+            f"Your cluster is {cluster.name}"
         )
     return instance_id
 
@@ -138,7 +143,8 @@ def task_id_of(region: Region, cluster: Cluster, reference: str) -> str:
     owner, _, task_id = parsed.rest.rpartition("/")
     if owner and owner != cluster.name:
         raise invalid_parameter(
-            f"Invalid identifier: Identifier is for cluster {owner}. Your cluster is {cluster.name}"
+            f"Invalid identifier: Identifier is for cluster {shown(owner)}. "
+            f"Your cluster is {cluster.name}"
         )
     return task_id
 

@@ -22,8 +22,12 @@ from itertools import islice
 from typing import Any, TypeVar
 
 from ..errors import invalid_parameter
+from .numbers import parse_digits
 
 T = TypeVar("T")
+# Far beyond any list the mock holds, and well within what itertools.islice accepts (sys.maxsize,
+# less a page).
+MAX_OFFSET = 10**15
 
 
 Position = tuple[int, ...]
@@ -43,12 +47,13 @@ def decode_position(token: str | None, width: int) -> Position:
         return (0,) * width
     try:
         parts = base64.urlsafe_b64decode(token.encode()).decode().split(".")
-        position = tuple(int(part) for part in parts)
     except (binascii.Error, ValueError, UnicodeDecodeError):
         raise invalid_parameter("Invalid nextToken provided.") from None
-    if len(position) != width or min(position) < 0:
+    # Only tokens this module could have written are valid: ASCII digits, sane numbers.
+    numbers = [parse_digits(part, MAX_OFFSET) for part in parts]
+    if len(numbers) != width or any(number is None for number in numbers):
         raise invalid_parameter("Invalid nextToken provided.")
-    return position
+    return tuple(number for number in numbers if number is not None)
 
 
 def encode_position(position: Position) -> str:

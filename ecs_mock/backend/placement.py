@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .models import ContainerInstance, TaskDefinition
+from .numbers import parse_digits
 from .resources import Demand
 
 EXEC_CAPABILITY = "ecs.capability.execute-command"
@@ -45,6 +46,7 @@ def demand(
         memory = sum(int(c.get("memoryReservation") or c.get("memory") or 0) for c in containers)
     tcp: set[int] = set()
     udp: set[int] = set()
+    dynamic = {"tcp": 0, "udp": 0}
     mode = definition.network_mode
     if mode in ("bridge", "host"):
         for container in containers:
@@ -52,8 +54,11 @@ def demand(
                 port = mapping.get("hostPort") or 0
                 if mode == "host":
                     port = mapping.get("containerPort") or 0
+                is_udp = mapping.get("protocol") == "udp"
                 if port:
-                    (udp if mapping.get("protocol") == "udp" else tcp).add(int(port))
+                    (udp if is_udp else tcp).add(int(port))
+                elif mode == "bridge":  # the agent binds it to a free ephemeral port
+                    dynamic["udp" if is_udp else "tcp"] += 1
     gpus = sum(gpu_count(container) for container in containers)
     return Demand(
         cpu=cpu,
@@ -62,24 +67,28 @@ def demand(
         udp_ports=frozenset(udp),
         gpus=gpus,
         eni=1 if mode == "awsvpc" else 0,
+        dynamic_tcp=dynamic["tcp"],
+        dynamic_udp=dynamic["udp"],
     )
 
 
 def gpu_count(container: dict[str, Any]) -> int:
     """GPUs one container asks for; values are checked by `bad_gpu_value` first."""
     return sum(
-        int(requirement["value"])
+        parse_digits(requirement["value"]) or 0
         for requirement in container.get("resourceRequirements", [])
         if requirement.get("type") == "GPU"
     )
 
 
 def bad_gpu_value(container: dict[str, Any]) -> str | None:
-    """The first GPU requirement value that is not a positive whole number, if any."""
+    """The first GPU requirement value that is not a positive whole number, if any.
+
+    Mock decision: whole numbers in ASCII digits up to 2147483647 (ECS's 32-bit Integer)."""
     for requirement in container.get("resourceRequirements", []):
-        value = str(requirement.get("value", ""))
-        if requirement.get("type") == "GPU" and not (value.isdigit() and int(value) > 0):
-            return value
+        value = requirement.get("value", "")
+        if requirement.get("type") == "GPU" and not parse_digits(value):
+            return str(value)
     return None
 
 

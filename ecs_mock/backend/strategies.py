@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..errors import invalid_parameter
+from ..errors import invalid_parameter, shown
 from .models import ContainerInstance
 
 MAX_STRATEGIES = 5
@@ -49,7 +49,7 @@ def parse_strategies(items: Sequence[dict[str, str]]) -> list[Strategy]:
         elif kind == "binpack":
             if field is None or field.lower() not in BINPACK_FIELDS:
                 raise invalid_parameter(
-                    f"Invalid field {field!r} for placement strategy binpack: "
+                    f"Invalid field {shown(repr(field))} for placement strategy binpack: "
                     "it must be cpu or memory."
                 )
         elif kind == "spread":
@@ -58,11 +58,11 @@ def parse_strategies(items: Sequence[dict[str, str]]) -> list[Strategy]:
             )
             if not valid:
                 raise invalid_parameter(
-                    f"Invalid field {field!r} for placement strategy spread: it must be "
+                    f"Invalid field {shown(repr(field))} for placement strategy spread: it must be "
                     "instanceId, host or attribute:<name>."
                 )
         else:
-            raise invalid_parameter(f"Invalid placement strategy type {kind!r}.")
+            raise invalid_parameter(f"Invalid placement strategy type {shown(repr(kind))}.")
         parsed.append(Strategy(str(kind), field))
     return parsed
 

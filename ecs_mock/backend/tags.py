@@ -6,11 +6,12 @@ from typing import Any
 
 from .. import clock
 from ..arns import parse_arn
-from ..errors import EcsError, client_error, invalid_parameter
+from ..errors import EcsError, client_error, invalid_parameter, shown
 from .daemon_lookup import is_live
 from .express_models import is_live as is_live_service
 from .lookup import NAME_PATTERN, find_cluster
 from .models import Tags
+from .numbers import parse_digits
 from .state import Region
 
 MAX_TAGS = 50
@@ -29,7 +30,7 @@ def check_tags(tags: list[dict[str, Any]], allow_empty: bool = True) -> Tags:
             raise invalid_parameter("Tag key must not start with aws:")
         # Mock decision: ECS documents that keys are unique but not the message for a repeat.
         if key in seen:
-            raise invalid_parameter(f"Duplicate tag key: {key}. Tag keys must be unique.")
+            raise invalid_parameter(f"Duplicate tag key: {shown(key)}. Tag keys must be unique.")
         seen.add(key)
     return [{"key": str(t.get("key", "")), "value": str(t.get("value", ""))} for t in tags]
 
@@ -65,9 +66,10 @@ def _resource_tags(region: Region, arn: str) -> tuple[Tags, Any, str]:
     if parsed.kind == "task-definition":
         family, _, revision = parsed.rest.partition(":")
         revisions = region.families.get(family, [])
-        if not revision.isdigit() or not 1 <= int(revision) <= len(revisions):
+        number = parse_digits(revision)
+        if number is None or not 1 <= number <= len(revisions):
             raise missing
-        definition = revisions[int(revision) - 1]
+        definition = revisions[number - 1]
         return definition.tags, definition, "tags"
     if parsed.kind in _NEWER_KINDS:
         owner = _newer_resource(region, parsed.kind, arn, parsed.rest)

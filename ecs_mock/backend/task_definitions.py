@@ -9,18 +9,27 @@ from contextlib import contextmanager
 from typing import Any
 
 from .. import clock
-from ..errors import EcsError, client_error, invalid_parameter
+from ..errors import EcsError, client_error, invalid_parameter, shown
 from . import fargate
 from .lookup import NAME_PATTERN, find_task_definition, split_task_definition
 from .models import TaskDefinition
+from .numbers import INT32_MAX, parse_digits
 from .paging import paged
 from .placement import bad_gpu_value
 from .state import Region
 from .tags import check_tags
 
-_VCPU = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*vcpu\s*$", re.IGNORECASE)
-_GB = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*gb\s*$", re.IGNORECASE)
-_UNITS = re.compile(r"^\s*\d+\s*$")
+# Task sizes as text: ASCII digits and spaces only (re.ASCII: `\d` and `\s` would also take
+# other scripts' digits and spaces), short enough that converting them is cheap.
+_VCPU = re.compile(r"\s*([0-9]{1,10}(?:\.[0-9]{1,10})?)\s*vcpu\s*", re.IGNORECASE | re.ASCII)
+_GB = re.compile(r"\s*([0-9]{1,10}(?:\.[0-9]{1,10})?)\s*gb\s*", re.IGNORECASE | re.ASCII)
+_UNITS = re.compile(r"\s*([0-9]+)\s*", re.ASCII)
+# ECS's documented quota (observed text: "ClientException: Too many containers.").
+MAX_CONTAINERS = 10
+# Mock decision: ECS documents no limit on port mappings; 100 per container (as many as an
+# instance can reserve) keeps a task's dynamic ports far below the 16,383 an instance has.
+MAX_PORT_MAPPINGS = 100
+MAX_PORT = 65535
 _CONTAINER_DEFAULTS: dict[str, Any] = {
     "portMappings": [],
     "essential": True,
@@ -35,13 +44,17 @@ def task_size(value: str | None, what: str) -> str | None:
     """Task-level cpu/memory as ECS stores them: plain units ('1 vCPU' -> '1024')."""
     if value is None:
         return None
-    unit = _VCPU if what == "cpu" else _GB
-    scaled = unit.match(value)
+    scaled = (_VCPU if what == "cpu" else _GB).fullmatch(value)
+    plain = _UNITS.fullmatch(value)
+    units: int | None = None
     if scaled:
-        return str(int(float(scaled.group(1)) * 1024))
-    if _UNITS.match(value) and int(value) > 0:
-        return str(int(value))
-    raise invalid_parameter(f"Invalid '{what}' setting for task.")
+        units = int(float(scaled.group(1)) * 1024)
+    elif plain:
+        units = parse_digits(plain.group(1))
+    # Mock decision: a size must come to at least one unit and fit ECS's 32-bit Integer.
+    if units is None or not 0 < units <= INT32_MAX:
+        raise invalid_parameter(f"Invalid '{what}' setting for task.")
+    return str(units)
 
 
 def _container(
@@ -54,29 +67,54 @@ def _container(
         raise client_error("Container.name should not be null or empty.")
     if not container.get("image"):
         raise client_error("Container.image should not be null or empty.")
+    for key in ("cpu", "memory", "memoryReservation"):
+        if (container.get(key) or 0) < 0:
+            # Mock decision: ECS documents no negative sizes and no message for them.
+            raise client_error(
+                f"Invalid setting for container '{shown(name)}'. '{key}' must not be negative."
+            )
     memory, reservation = container.get("memory"), container.get("memoryReservation")
-    if task_memory is None and memory is None and reservation is None:
+    # "you must specify a non-zero integer for one or both of memory or memoryReservation"
+    if task_memory is None and not memory and not reservation:
         raise client_error(
-            f"Invalid setting for container '{name}'. "
+            f"Invalid setting for container '{shown(name)}'. "
             "At least one of 'memory' or 'memoryReservation' must be specified."
         )
     if memory is not None and reservation is not None and memory < reservation:
         raise client_error(
-            f"Invalid setting for container '{name}'. "
+            f"Invalid setting for container '{shown(name)}'. "
             "'memory' must be greater than or equal to 'memoryReservation'."
         )
     gpu = bad_gpu_value(container)
     if gpu is not None:
         # Mock decision: ECS documents GPU values as whole numbers but not this message.
         raise client_error(
-            f"Invalid GPU value {gpu} for container '{name}'. It must be a positive whole number."
+            f"Invalid GPU value {shown(gpu)} for container '{shown(name)}'. "
+            "It must be a positive whole number."
         )
-    container["portMappings"] = [_port(m, network_mode) for m in container["portMappings"]]
+    mappings = container["portMappings"]
+    if mappings and network_mode == "none":
+        # Documented ("you can't specify port mappings"); Mock decision: the message.
+        raise client_error("When networkMode=none, you can't specify port mappings.")
+    if len(mappings) > MAX_PORT_MAPPINGS:
+        raise client_error(
+            f"Container '{shown(name)}' has {len(mappings)} port mappings; "
+            f"at most {MAX_PORT_MAPPINGS} are supported."
+        )
+    container["portMappings"] = [_port(m, network_mode, name) for m in mappings]
     return container
 
 
-def _port(mapping: dict[str, Any], network_mode: str) -> dict[str, Any]:
+def _port(mapping: dict[str, Any], network_mode: str, name: str) -> dict[str, Any]:
     port = {"protocol": "tcp", **mapping}
+    for key in ("containerPort", "hostPort"):
+        number = port.get(key)
+        if number is not None and not 0 <= number <= MAX_PORT:
+            # Mock decision: ECS documents port numbers but not this message.
+            raise client_error(
+                f"Invalid port mapping for container '{shown(name)}': {key} {number} is not "
+                f"between 0 and {MAX_PORT}."
+            )
     container_port = port.get("containerPort")
     if network_mode in ("awsvpc", "host"):
         if "hostPort" in port and port["hostPort"] != container_port:
@@ -132,6 +170,25 @@ def _compatibilities(body: dict[str, Any], requires: list[str]) -> list[str]:
     return compatible
 
 
+def _check_host_ports(containers: list[dict[str, Any]], network_mode: str) -> None:
+    """Mock decision: one task cannot bind the same static host port twice (Docker would
+    refuse the second), so a definition that asks to is refused."""
+    if network_mode not in ("bridge", "host"):
+        return
+    seen: set[tuple[int, str]] = set()
+    for container in containers:
+        for mapping in container["portMappings"]:
+            port = mapping.get("hostPort") or 0
+            if not port:
+                continue
+            key = (port, mapping.get("protocol", "tcp"))
+            if key in seen:
+                raise client_error(
+                    f"Host port {port}/{key[1]} is mapped more than once in the task definition."
+                )
+            seen.add(key)
+
+
 def _check_volumes(volumes: list[dict[str, Any]]) -> None:
     if sum(1 for v in volumes if v.get("configuredAtLaunch")) > 1:
         raise client_error(
@@ -170,6 +227,8 @@ def register_task_definition(region: Region, params: dict[str, Any]) -> dict[str
     definitions = params.get("containerDefinitions") or []
     if not definitions:
         raise client_error("Container list cannot be empty.")
+    if len(definitions) > MAX_CONTAINERS:
+        raise client_error("Too many containers.")
     tags = check_tags(params["tags"], allow_empty=False) if "tags" in params else []
     network_mode = params.get("networkMode", "bridge")
     cpu = task_size(params.get("cpu"), "cpu")
@@ -180,6 +239,7 @@ def register_task_definition(region: Region, params: dict[str, Any]) -> dict[str
         raise client_error("Container names must be unique within a task definition.")
     if not any(c["essential"] for c in containers):
         raise client_error("Task definition doesn't have any essential container.")
+    _check_host_ports(containers, network_mode)
     volumes = list(params.get("volumes", []))
     _check_volumes(volumes)
     _check_placement_constraints(params.get("placementConstraints", []))

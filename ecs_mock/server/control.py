@@ -11,11 +11,11 @@ POST /_ecs_mock/advance   {"state": "RUNNING", "cluster": "default", "task": nul
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from ..errors import EcsError
+from ..errors import EcsError, shown
 from ..protocol import Reply, reply
+from ..strict_json import parse_json
 from .app import ServerApp
 
 PREFIX = "/_ecs_mock/"
@@ -76,7 +76,9 @@ def _advance(app: ServerApp, params: dict[str, Any]) -> dict[str, Any]:
     unknown = set(params) - _ADVANCE_KEYS
     if unknown:
         takes, extra = ", ".join(sorted(_ADVANCE_KEYS)), ", ".join(sorted(unknown))
-        raise EcsError("InvalidParameterException", f"advance takes {takes}; unknown: {extra}.")
+        raise EcsError(
+            "InvalidParameterException", f"advance takes {takes}; unknown: {shown(extra)}."
+        )
     if not all(value is None or isinstance(value, str) for value in params.values()):
         raise EcsError("InvalidParameterException", "advance parameters must be strings.")
     try:
@@ -95,10 +97,7 @@ def _advance(app: ServerApp, params: dict[str, Any]) -> dict[str, Any]:
 def _json_object(body: bytes) -> dict[str, Any]:
     if not body.strip():
         return {}
-    try:
-        params = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise EcsError("SerializationException", "The request body is not valid JSON.") from None
+    params = parse_json(body)  # refuses deep nesting and NaN/Infinity too
     if not isinstance(params, dict):
         raise EcsError("SerializationException", "The request body must be a JSON object.")
     return params

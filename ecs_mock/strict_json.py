@@ -1,0 +1,45 @@
+"""JSON text as ECS reads it: RFC 8259 JSON only.
+
+Python's json module also reads `NaN`, `Infinity` and `-Infinity`, and turns a number beyond the
+double range (`1e999`) into infinity; none of these is JSON, and echoing them back would make a
+response no JSON parser reads (Node's JSON.parse refuses it). Nesting too deep to parse is
+refused too, rather than raising RecursionError.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from .errors import EcsError
+
+
+class NonFiniteNumber(ValueError):
+    pass
+
+
+def _refuse_constant(name: str) -> float:
+    raise NonFiniteNumber(name)
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise NonFiniteNumber(text)
+    return value
+
+
+def parse_json(text: bytes | str) -> Any:
+    """The JSON value of `text`; a SerializationException when it is not JSON (or is nested
+    too deeply, or holds a number that is not finite)."""
+    try:
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite)
+    except NonFiniteNumber:
+        # Mock decision: refused as unreadable JSON, since JSON has no NaN or Infinity.
+        raise EcsError(
+            "SerializationException",
+            "The request body is not valid JSON: numbers must be finite (no NaN or Infinity).",
+        ) from None
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nesting too deep
+        raise EcsError("SerializationException", "The request body is not valid JSON.") from None
