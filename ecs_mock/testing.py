@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _schema, clock
 from .arns import parse_arn
+from .assertions import CallAssertions
 from .backend import lifecycle
 from .backend.lookup import find_cluster, find_task, instance_id_of
 from .backend.models import Task
@@ -15,7 +16,7 @@ from .errors import EcsError
 from .protocol import TARGET_PREFIX
 
 if TYPE_CHECKING:
-    from .controls import Call
+    from .controls import Call, Controls
     from .dispatch import Dispatcher
 
 _DEFAULT_CONTAINER = {
@@ -26,18 +27,24 @@ _DEFAULT_CONTAINER = {
 }
 
 
-class TestControls:
-    """Everything a test needs beyond boto3 itself. Every shortcut goes through the same
-    validation as the API (they are API calls), except where the API has no way in
-    (agent connectivity, ENI slots, forcing lifecycle steps)."""
+class TestControls(CallAssertions):
+    """The setup shortcuts, test controls and call log of a mock: the type of the `ecs_mock`
+    fixture's value (an `EcsMock`) and of the local server's `app.view()`.
+
+    Every shortcut goes through the same validation as the API (they are API calls, logged
+    with `source="shortcut"`), acting in this object's `account_id` and `region`, except where
+    the API has no way in (agent connectivity, ENI slots, forcing lifecycle steps)."""
 
     __test__ = False  # not a pytest test class
     account_id: str
     region: str
 
     @property
-    def dispatcher(self) -> Dispatcher:  # provided by the mock
+    def dispatcher(self) -> Dispatcher:  # provided by the mock; internal
         raise NotImplementedError
+
+    def _log(self) -> Controls:
+        return self.dispatcher.controls
 
     # -- calling the API without a client ---------------------------------------------------
 
@@ -45,7 +52,12 @@ class TestControls:
         """Run one ECS operation in this mock's account and region; raise EcsError on error."""
         dispatcher = self.dispatcher
         reply = dispatcher.handle(
-            TARGET_PREFIX + operation, json.dumps(params), region or self.region, None
+            TARGET_PREFIX + operation,
+            json.dumps(params),
+            region or self.region,
+            None,
+            source="shortcut",
+            account_id=self.account_id,
         )
         body: dict[str, Any] = json.loads(reply.body)
         if reply.status != 200:
@@ -54,15 +66,16 @@ class TestControls:
 
     @property
     def calls(self) -> list[Call]:
-        """Every request received, in order, including refused ones."""
-        return self.dispatcher.controls.recorded()
+        """The requests received, oldest first, refused ones included, from clients and from
+        setup shortcuts (see `Call.source`); the oldest are dropped past the log's byte bound."""
+        return self._log().recorded()
 
     def calls_to(self, operation: str) -> list[Call]:
         return [call for call in self.calls if call.operation == operation]
 
     def clear_calls(self) -> None:
-        """Forget the calls received so far (injected errors stay queued)."""
-        self.dispatcher.controls.clear_calls()
+        """Forget the calls received so far, and their counts (injected errors stay queued)."""
+        self._log().clear_calls()
 
     def inject_error(
         self,
@@ -112,49 +125,69 @@ class TestControls:
         attributes: list[dict[str, str]] | None = None,
     ) -> str:
         """Register a container instance in one line (the cluster is created if missing);
-        returns its ARN. Unset resources follow the instance type, as the agent's would."""
-        if cluster not in self.backend_region().clusters:
-            self.create_cluster(cluster)
-        document = {
-            "instanceId": "i-" + self.backend_region().ids.hex(17),
-            "instanceType": instance_type,
-            "availabilityZone": availability_zone or f"{self.region}a",
-            "region": self.region,
-        }
-        resources = []
+        returns its ARN. Unset resources follow the instance type, as the agent's would.
+        Refused (ValueError, or EcsError from the API) before anything is created."""
+        for name, value in (("gpus", gpus), ("eni_slots", eni_slots), ("cpu", cpu)):
+            if value is not None and not _is_whole(value):
+                raise ValueError(f"{name} must be an int >= 0, got {value!r}")
+        if memory is not None and not _is_whole(memory):
+            raise ValueError(f"memory must be an int >= 0, got {memory!r}")
+        for name, listed in (("ports", ports), ("udp_ports", udp_ports)):
+            if listed is not None and not (
+                isinstance(listed, list) and all(_is_whole(port) for port in listed)
+            ):
+                raise ValueError(f"{name} must be a list of port numbers, got {listed!r}")
+        dispatcher = self.dispatcher
+        # One lock around every step: no other call sees the instance before its ENI slots.
+        with dispatcher.backend.lock:
+            created = cluster not in self._backend_region().clusters
+            if created:
+                self.create_cluster(cluster)
+            params = self._registration(cluster, cpu, memory, ports, udp_ports, gpus)
+            params["instanceIdentityDocument"] = json.dumps(
+                {
+                    "instanceId": "i-" + self._backend_region().ids.hex(17),
+                    "instanceType": instance_type,
+                    "availabilityZone": availability_zone or f"{self.region}a",
+                    "region": self.region,
+                }
+            )
+            if attributes is not None:
+                params["attributes"] = attributes
+            try:
+                registered = self.call("RegisterContainerInstance", **params)
+            except EcsError:
+                if created:  # refused: leave no cluster behind either
+                    self.call("DeleteCluster", cluster=cluster)
+                raise
+            arn = str(registered["containerInstance"]["containerInstanceArn"])
+            if eni_slots is not None:
+                self._instance(cluster, arn).resources.eni_slots = eni_slots
+        return arn
+
+    @staticmethod
+    def _registration(
+        cluster: str,
+        cpu: int | None,
+        memory: int | None,
+        ports: list[int] | None,
+        udp_ports: list[int] | None,
+        gpus: int,
+    ) -> dict[str, Any]:
+        resources: list[dict[str, Any]] = []
         if cpu is not None:
             resources.append({"name": "CPU", "type": "INTEGER", "integerValue": cpu})
         if memory is not None:
             resources.append({"name": "MEMORY", "type": "INTEGER", "integerValue": memory})
-        if ports is not None:
-            resources.append(
-                {"name": "PORTS", "type": "STRINGSET", "stringSetValue": [str(p) for p in ports]}
-            )
-        if udp_ports is not None:
-            resources.append(
-                {
-                    "name": "PORTS_UDP",
-                    "type": "STRINGSET",
-                    "stringSetValue": [str(p) for p in udp_ports],
-                }
-            )
-        params: dict[str, Any] = {
+        for name, listed in (("PORTS", ports), ("PORTS_UDP", udp_ports)):
+            if listed is not None:
+                values = [str(port) for port in listed]
+                resources.append({"name": name, "type": "STRINGSET", "stringSetValue": values})
+        return {
             "cluster": cluster,
-            "instanceIdentityDocument": json.dumps(document),
             "totalResources": resources,
             "platformDevices": [{"id": f"gpu-{n}", "type": "GPU"} for n in range(gpus)],
         }
-        if attributes is not None:
-            params["attributes"] = attributes
-        arn = str(
-            self.call("RegisterContainerInstance", **params)["containerInstance"][
-                "containerInstanceArn"
-            ]
-        )
-        if eni_slots is not None:
-            with self.dispatcher.backend.lock:
-                self._instance(cluster, arn).resources.eni_slots = eni_slots
-        return arn
 
     def add_subnet(self, subnet_id: str, availability_zone: str, region: str | None = None) -> None:
         """Declare a subnet's zone, so that StartTask can refuse an awsvpc task on an instance
@@ -163,11 +196,13 @@ class TestControls:
         if not subnet_id or not availability_zone:
             raise ValueError("subnet_id and availability_zone must not be empty")
         with self.dispatcher.backend.lock:
-            self.backend_region(region).subnet_zones[subnet_id] = availability_zone
+            self._backend_region(region).subnet_zones[subnet_id] = availability_zone
 
     # -- steering what the API cannot -------------------------------------------------------
 
-    def backend_region(self, region: str | None = None) -> Region:
+    def _backend_region(self, region: str | None = None) -> Region:
+        """The in-memory state of this object's account in `region` (internal: its types
+        change between releases; inspect resources through the API instead)."""
         return self.dispatcher.backend.region(self.account_id, region or self.region)
 
     def set_agent_connected(
@@ -190,7 +225,7 @@ class TestControls:
         if state not in lifecycle.REACHABLE:
             raise ValueError(f"state must be one of {', '.join(lifecycle.REACHABLE)}")
         with self.dispatcher.backend.lock:
-            region = self.backend_region()
+            region = self._backend_region()
             now = clock.now()
             lifecycle.tick(region, now)
             for target in self._tasks(cluster, task):
@@ -209,7 +244,7 @@ class TestControls:
         if not isinstance(exit_code, int) or isinstance(exit_code, bool):
             raise ValueError(f"exit_code must be an int, got {exit_code!r}")
         with self.dispatcher.backend.lock:
-            region = self.backend_region()
+            region = self._backend_region()
             now = clock.now()
             lifecycle.tick(region, now)
             (target,) = self._tasks(cluster, task)
@@ -218,7 +253,7 @@ class TestControls:
             lifecycle.exit_container(region, target, container, exit_code, reason, now)
 
     def _instance(self, cluster: str | None, reference: str) -> Any:
-        region = self.backend_region()
+        region = self._backend_region()
         if cluster is None:
             # A long-format ARN names its cluster: container-instance/<cluster>/<id>.
             parsed = parse_arn(reference)
@@ -233,7 +268,7 @@ class TestControls:
         return instance
 
     def _tasks(self, cluster: str | None, reference: str | None) -> list[Task]:
-        region = self.backend_region()
+        region = self._backend_region()
         if cluster is None:
             if reference is None:
                 return list(region.tasks.values())
@@ -249,3 +284,7 @@ class TestControls:
         if task is None:
             raise ValueError(f"no task {reference!r} in cluster {cluster!r}")
         return [task]
+
+
+def _is_whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
