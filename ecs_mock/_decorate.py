@@ -163,7 +163,10 @@ def _has_class_setup(cls: type) -> bool:
 
 def _wrap_testcase_class_setup(cls: type) -> None:
     """Class-level mock from before setUpClass to after the class cleanups (which unittest and
-    pytest run after tearDownClass, and also when setUpClass fails)."""
+    pytest run after tearDownClass, and also when setUpClass fails).
+
+    Mock decision: the class's tests enter the same mock, so they share the state class-level
+    set-up made (without class-level set-up, each test gets a fresh state)."""
     current = inspect.getattr_static(cls, "setUpClass")
     if _is_wrapper(getattr(current, "__func__", None)):
         return

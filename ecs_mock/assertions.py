@@ -23,7 +23,10 @@ _repr.maxlevel = 4
 
 
 class CallAssertions:
-    """Mixed into the mock object (and the server's view): reads `_log()`."""
+    """Mixed into the mock object (and the server's view): reads `_log()`.
+
+    Mock decision: only the application's calls count, and `assert_called_with` checks the
+    most recent call, as unittest.mock's does."""
 
     def _log(self) -> Controls:  # provided by the mock
         raise NotImplementedError

@@ -19,11 +19,13 @@ from typing import Any, Literal
 from .errors import EcsError
 
 Source = Literal["client", "shortcut"]
+# Mock decision: the bounds below (ECS has no call log; these keep a test's log useful and a
+# long-running server's memory flat).
 MAX_BODY_KEPT = 64 * 1024  # characters of one request or response body kept whole
 MAX_STRING = 1024  # characters of one string kept from a request body over MAX_BODY_KEPT
 MAX_ITEMS = 100  # items of one list (or keys of one object) kept from such a body
 MAX_DEPTH = 32  # levels of nesting kept from such a body
-DEFAULT_MAX_BYTES = 8 * 1024 * 1024  # bodies the whole log keeps before dropping the oldest
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024  # bodies the whole log keeps before dropping the oldest
 _OVERHEAD = 256  # bytes one call costs besides its bodies, for the log's budget
 
 

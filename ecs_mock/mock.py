@@ -25,6 +25,7 @@ from .protocol import Reply, error_reply
 from .testing import TestControls
 
 F = TypeVar("F", bound=Callable[..., Any])
+Origin = str | tuple[str, int, str]  # where a mock was started: text, or (path, line, function)
 _FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": FAKE_CREDENTIALS.access_key,
     "AWS_SECRET_ACCESS_KEY": FAKE_CREDENTIALS.secret_key,
@@ -104,14 +105,14 @@ class EcsMock(TestControls):
         self._state: _State | None = None
         self._entries = 0
         self._serial = 0
-        self._origin = ""
+        self._origin: Origin = ""
         self._scoped = False
 
     def __repr__(self) -> str:
         return f"<{self._described()}>"
 
     def _described(self) -> str:
-        where = f", started at {self._origin}" if self._state is not None else ""
+        where = f", started at {_format(self._origin)}" if self._state is not None else ""
         return f"{self._options.described()}{where}"
 
     # -- activation -------------------------------------------------------------------------
@@ -149,11 +150,14 @@ class EcsMock(TestControls):
         with _lock:
             self._push(origin)
 
-    def _push(self, origin: str) -> None:
+    def _push(self, origin: Origin) -> None:
         """Enter once more (the decorator and `with` nest); the first entry joins or makes a
         state. Caller holds _lock."""
         global _top, _next_serial
         if self._state is None:
+            # Mock decision: the same options join the innermost state (moto's nested mocks
+            # share one); other options get a state of their own, so the inner mock's options
+            # apply inside it and its controls act where its calls go.
             serial, _next_serial = _next_serial, _next_serial + 1
             top = _top
             if top is not None and top.options == self._options and _joinable(top):
@@ -305,15 +309,23 @@ def _retop() -> None:
     _top = _stack[-1]._state if _stack else None
 
 
-def _caller() -> str:
-    """Where the code that started a mock is: the first frame outside ecs_mock and contextlib."""
+def _caller() -> Origin:
+    """Where the code that started a mock is: the first frame outside ecs_mock and contextlib
+    (formatted only when a message needs it)."""
     frame = sys._getframe(2)
     while frame is not None:
         path = frame.f_code.co_filename
         if not (path.startswith(_PACKAGE_DIR) or path.endswith("contextlib.py")):
-            return f"{_short(path)}:{frame.f_lineno} (in {frame.f_code.co_name})"
+            return (path, frame.f_lineno, frame.f_code.co_name)
         frame = frame.f_back  # type: ignore[assignment]
     return "an unknown place"
+
+
+def _format(origin: Origin) -> str:
+    if isinstance(origin, str):
+        return origin
+    path, line, function = origin
+    return f"{_short(path)}:{line} (in {function})"
 
 
 def _short(path: str) -> str:

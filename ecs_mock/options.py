@@ -13,7 +13,8 @@ from .backend.state import Timings
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
-# Every AWS region name so far: us-east-1, eu-central-2, us-gov-west-1, cn-north-1, us-isob-east-1.
+# Mock decision: a region option must look like an AWS region name (all so far do: us-east-1,
+# eu-central-2, us-gov-west-1, cn-north-1, us-isob-east-1), so a typo fails at once.
 _REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-[0-9]{1,2}")
 _TIMING_OPTIONS = (
     "provisioning_seconds",
@@ -61,6 +62,9 @@ def check_account_id(value: Any, option: str = "account_id") -> str:
     return value
 
 
+_checked: dict[tuple[tuple[Any, type], ...], MockOptions] = {}  # options without access_keys
+
+
 def mock_options(
     *,
     account_id: Any = DEFAULT_ACCOUNT_ID,
@@ -72,7 +76,52 @@ def mock_options(
     stopping_seconds: Any = 0.0,
     deprovisioning_seconds: Any = 0.0,
 ) -> MockOptions:
-    """Check every option; the first bad one raises, naming itself."""
+    """Check every option; the first bad one raises, naming itself. (Checked options without
+    access keys are remembered: most mocks of a suite share a few.)"""
+    if access_keys is None:
+        values: tuple[Any, ...] = (
+            account_id,
+            region,
+            seed,
+            provisioning_seconds,
+            pending_seconds,
+            stopping_seconds,
+            deprovisioning_seconds,
+        )
+        key = tuple((value, type(value)) for value in values)
+        try:
+            return _checked[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable (so bad) option: checked below
+            key = ()
+        options = _check(*values, access_keys=None)
+        if key and len(_checked) < 256:
+            _checked[key] = options
+        return options
+    return _check(
+        account_id,
+        region,
+        seed,
+        provisioning_seconds,
+        pending_seconds,
+        stopping_seconds,
+        deprovisioning_seconds,
+        access_keys=access_keys,
+    )
+
+
+def _check(
+    account_id: Any,
+    region: Any,
+    seed: Any,
+    provisioning_seconds: Any,
+    pending_seconds: Any,
+    stopping_seconds: Any,
+    deprovisioning_seconds: Any,
+    *,
+    access_keys: Any,
+) -> MockOptions:
     check_account_id(account_id)
     if not isinstance(region, str):
         raise TypeError(f"region must be a string such as 'us-east-1', got {region!r}")

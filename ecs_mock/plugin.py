@@ -64,6 +64,8 @@ def pytest_fixture_setup(
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
+    # Mock decision: a mock started during the test (not by a wider-scoped fixture) and still
+    # active after every teardown is a leak: stop it and fail this test loudly.
     try:
         result = yield
     finally:

@@ -104,6 +104,7 @@ from botocore.endpoint import Endpoint
 from botocore.hooks import HierarchicalEmitter
 
 from ecs_mock import mock_ecs
+from ecs_mock.intercept import INTERCEPTOR
 
 ORIGINALS = (
     HierarchicalEmitter.__dict__["emit"],
