@@ -145,7 +145,7 @@ class EcsMock(TestControls):
     def active(self) -> bool:
         return self._state is not None
 
-    def _enter(self, origin: str) -> None:
+    def _enter(self, origin: Origin) -> None:
         """One more entry, as `with` makes (the decorator's); left with `_pop`."""
         with _lock:
             self._push(origin)
