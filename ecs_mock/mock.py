@@ -73,6 +73,10 @@ class EcsMock(TestControls):
     `seed` (same seed, same ids and ARNs), `access_keys` (access key id -> account id),
     and lifecycle step durations in clock seconds (`provisioning_seconds`, `pending_seconds`,
     `stopping_seconds`, `deprovisioning_seconds`; all 0 by default).
+
+    Started inside another active mock, it shares that mock's state when their options are
+    equal (and, in a pytest test, the other was started for the same test); otherwise it gets
+    a state of its own until it stops.
     """
 
     def __init__(
