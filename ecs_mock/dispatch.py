@@ -72,26 +72,35 @@ class Dispatcher:
         violation = _schema.request_violation(operation, params)
         if violation is not None:
             raise EcsError("InvalidParameterException", violation)
-        with self.backend.lock:
-            state = self.backend.region(account_id, region)
-            lifecycle.tick(state, clock.now())
+        backend = self.backend
+        with backend.lock:
+            state = backend.region(account_id, region)
             try:
+                lifecycle.tick(state, clock.now())
                 result = handler(state, params)
-            except EcsError:
-                raise
-            except Exception as bug:
-                logger.exception("ecs_mock failed on %s", operation)
-                raise server_error(f"ecs_mock internal error in {operation}: {bug!r}") from bug
-            # Checked and encoded under the lock: a result may share lists with stored state,
-            # which another thread could change while it is being read. (The GIL serialises
-            # this work anyway, so holding the lock costs no throughput.)
-            try:
+                # Checked and encoded under the lock: a result may share lists with stored
+                # state, which another thread could change while it is being read. (The GIL
+                # serialises this work anyway, so holding the lock costs no throughput.)
                 _schema.check_response(operation, result)
+                answer = reply(200, result, request_id)
+            except EcsError:
+                # Refused: the request changed nothing, but the lifecycle steps due before it
+                # did happen, and are kept.
+                backend.settle(state, accepted=False)
+                raise
             except _schema.ResponseSchemaError as bug:
+                backend.abandon()
                 if self.raise_schema_errors:
                     raise
                 raise server_error(str(bug)) from bug
-            return reply(200, result, request_id)
+            except Exception as bug:
+                logger.exception("ecs_mock failed on %s", operation)
+                backend.abandon()
+                raise server_error(f"ecs_mock internal error in {operation}: {bug!r}") from bug
+            # Only now is the request accepted: committed (to the state file, on the server)
+            # before the answer leaves; a commit that fails answers ServerException instead.
+            backend.settle(state)
+            return answer
 
 
 def unsupported(operation: str) -> EcsError:

@@ -21,6 +21,7 @@ class Reply:
     status: int
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
+    error: str | None = None  # the error code (`__type`) of an error reply, for the log
 
 
 # One encoder for every reply: json.dumps with non-default options builds a new one per call.
@@ -38,7 +39,9 @@ def reply(status: int, payload: dict[str, Any], request_id: str | None = None) -
 
 
 def error_reply(error: EcsError, request_id: str | None = None) -> Reply:
-    return reply(error.status, {"__type": error.code, "message": error.message}, request_id)
+    answer = reply(error.status, {"__type": error.code, "message": error.message}, request_id)
+    answer.error = error.code
+    return answer
 
 
 def operation_of(target: str | None) -> str:

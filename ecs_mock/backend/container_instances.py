@@ -183,6 +183,7 @@ def register_container_instance(region: Region, params: dict[str, Any]) -> dict[
             if a["name"] not in sent and not a["name"].startswith(ECS_OWNED)
         ]
     cluster.instances[instance_id] = instance
+    region.touch(instance)
     return {"containerInstance": instance.to_wire(cluster.tasks)}
 
 
@@ -271,6 +272,7 @@ def update_container_instances_state(region: Region, params: dict[str, Any]) -> 
         if instance.status != status:
             instance.status = status
             instance.version += 1
+            region.touch(instance)
         updated.append(_describe(cluster, instance, False))
     return {"containerInstances": updated, "failures": failures}
 
@@ -296,5 +298,6 @@ def deregister_container_instance(region: Region, params: dict[str, Any]) -> dic
         # but no longer hold this instance's resources or count on it.
         for task in live:
             instance.resources.release(task.holding)
+        region.touch(instance, *(cluster.tasks[t] for t in instance.task_ids if t in cluster.tasks))
         instance.task_ids = set()
     return {"containerInstance": _describe(cluster, instance, False)}

@@ -240,6 +240,7 @@ def _remember(region: Region, cluster: Cluster, instance: ContainerInstance, tas
     region.tasks[task.task_id] = task
     instance.task_ids.add(task.task_id)
     region.index_for(cluster.name).add(task)
+    region.touch(task, instance, cluster)  # the cluster keeps the index's next number
 
 
 def _new_task(

@@ -1,11 +1,11 @@
-"""Per-account, per-region state and the one lock that makes every call atomic."""
+"""Per-account, per-region state: the resources one account sees in one region."""
 
 from __future__ import annotations
 
 import bisect
 import heapq
-import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..arns import ArnFactory, Ids
 from .models import Cluster, Task, TaskDefinition
@@ -59,12 +59,26 @@ class TaskIndex:
             keys.append(("startedBy", task.started_by, desired))
         return keys
 
-    def add(self, task: Task) -> None:
-        self._next += 1
-        self.task_of[self._next] = task.task_id
-        self.number_of[task.task_id] = self._next
+    def add(self, task: Task, number: int | None = None) -> None:
+        """Index a new task under the next creation number (or, when a state file is loaded, the
+        number it had: restored in ascending order, so the pools stay sorted)."""
+        if number is None:
+            self._next += 1
+            number = self._next
+        else:
+            self._next = max(self._next, number)
+        self.task_of[number] = task.task_id
+        self.number_of[task.task_id] = number
         for key in self.keys(task, task.desired_status):
-            self.pools.setdefault(key, []).append(self._next)  # numbers only grow: stays sorted
+            self.pools.setdefault(key, []).append(number)  # numbers only grow: stays sorted
+
+    @property
+    def last_number(self) -> int:
+        return self._next
+
+    def resume_after(self, number: int) -> None:
+        """New tasks are numbered after `number` (a loaded state file's last number)."""
+        self._next = max(self._next, number)
 
     def desired_changed(self, task: Task, before: str) -> None:
         number = self.number_of[task.task_id]
@@ -107,10 +121,22 @@ class Event:
     state: str = field(compare=False)
 
 
+# What changed since the last commit: id(object) -> (its region, the object). Objects are kept,
+# not their keys, so a resource removed from the state is still known to have changed.
+Changes = dict[int, tuple["Region", Any]]
+
+
 class Region:
     """Everything one account sees in one region."""
 
-    def __init__(self, account_id: str, region: str, ids: Ids, timings: Timings) -> None:
+    def __init__(
+        self,
+        account_id: str,
+        region: str,
+        ids: Ids,
+        timings: Timings,
+        changes: Changes | None = None,
+    ) -> None:
         self.account_id = account_id
         self.region = region
         self.arns = ArnFactory(account_id, region)
@@ -123,41 +149,58 @@ class Region:
         self.subnet_zones: dict[str, str] = {}  # declared by tests (TestControls.add_subnet)
         self._events: list[Event] = []
         self._seq = 0
+        self.pending: dict[str, list[Event]] = {}  # task id -> its queued steps
+        # Shared with the Backend once the region belongs to it (Backend.settle).
+        self.changes: Changes = {} if changes is None else changes
 
-    def schedule(self, due: float, task_id: str, state: str) -> None:
-        """Queue a step; due is kept to the millisecond, as ECS timestamps are."""
-        self._seq += 1
-        heapq.heappush(self._events, Event(round(due, 3), self._seq, task_id, state))
+    def touch(self, *changed: Any) -> None:
+        """Note resources (clusters, instances, tasks, task definitions, this region) that were
+        created, changed or removed, so the server's state file writes exactly these. Every
+        change to stored state must be followed by a touch of what holds it."""
+        for item in changed:
+            self.changes[id(item)] = (self, item)
+
+    @property
+    def last_seq(self) -> int:
+        return self._seq
+
+    def resume_seq(self, seq: int) -> None:
+        self._seq = max(self._seq, seq)
+
+    def schedule(self, due: float, task_id: str, state: str, seq: int | None = None) -> None:
+        """Queue a step; due is kept to the millisecond, as ECS timestamps are. (`seq` is given
+        only when a state file restores a queued step.)"""
+        if seq is None:
+            self._seq += 1
+            seq = self._seq
+            self.touch(self)  # the region keeps the sequence
+            task = self.tasks.get(task_id)
+            if task is not None:
+                self.touch(task)
+        else:
+            self._seq = max(self._seq, seq)
+        event = Event(round(due, 3), seq, task_id, state)
+        heapq.heappush(self._events, event)
+        self.pending.setdefault(task_id, []).append(event)
 
     def next_due(self, now: float) -> Event | None:
         """The earliest step due by `now`; popped one at a time so that a step which schedules
         another (STOPPED schedules its expiry) sees that one run too when it is also due."""
-        if self._events and self._events[0].due <= now:
-            return heapq.heappop(self._events)
-        return None
+        if not self._events or self._events[0].due > now:
+            return None
+        event = heapq.heappop(self._events)
+        queued = self.pending.get(event.task_id)
+        if queued is not None:
+            queued.remove(event)
+            if not queued:
+                del self.pending[event.task_id]
+        task = self.tasks.get(event.task_id)
+        if task is not None:
+            self.touch(task)
+        return event
 
     def index_for(self, cluster: str) -> TaskIndex:
         index = self.task_index.get(cluster)
         if index is None:
             index = self.task_index[cluster] = TaskIndex()
         return index
-
-
-class Backend:
-    """All regions of all accounts, behind one re-entrant lock."""
-
-    def __init__(self, seed: int | None = None, timings: Timings | None = None) -> None:
-        self.lock = threading.RLock()
-        self.ids = Ids(seed)
-        self.timings = timings or Timings()
-        self._regions: dict[tuple[str, str], Region] = {}
-
-    def region(self, account_id: str, region: str) -> Region:
-        key = (account_id, region)
-        found = self._regions.get(key)
-        if found is None:
-            found = self._regions[key] = Region(account_id, region, self.ids, self.timings)
-        return found
-
-    def regions(self) -> list[Region]:
-        return list(self._regions.values())
