@@ -27,12 +27,13 @@ def client(url: str) -> Any:
 
 
 @contextmanager
-def server_process(*args: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+def server_process(*args: str, **popen: Any) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     process = subprocess.Popen(
         [sys.executable, "-m", "ecs_mock", "--port", "0", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        **popen,
     )
     try:
         assert process.stdout is not None
