@@ -376,8 +376,13 @@ def test_every_acknowledged_write_survives_a_full_disk(tmp_path: Path) -> None:
     assert refused
     assert "Traceback" not in errors
     with server_process("--state-file", str(state)) as (url, process):
-        ecs = boto3.client("ecs", endpoint_url=url, region_name="us-east-1",
-                           aws_access_key_id="x", aws_secret_access_key="x")  # fmt: skip
+        ecs = boto3.client(
+            "ecs",
+            endpoint_url=url,
+            region_name="us-east-1",
+            aws_access_key_id="x",
+            aws_secret_access_key="x",
+        )
         names = [arn.rsplit("/", 1)[1] for arn in ecs.list_clusters()["clusterArns"]]
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=30)
