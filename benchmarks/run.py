@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _contenders as c
 import _costs
 import _server
+import _state_file
 from _workload import fake_credentials
 
 
@@ -156,7 +157,28 @@ def measure(quick: bool) -> dict[str, Any]:
             note=served.get("note", ""),
         )
     )
+    written = _state_file.measure(quick)
+    rows.append(
+        _row(
+            "StartTask + --state-file write, 10,000 tasks stored (CPU)",
+            "s",
+            written["stored_10k"],
+            note=f"100 tasks stored: {_fmt(written['stored_100'], 's')}; no state file: "
+            f"{_fmt(written['in_memory_10k'], 's')}; {written['rows_per_write_10k']:.0f} rows "
+            "written per call; dispatcher only, no botocore",
+        )
+    )
     targets = _targets(ours, theirs, canned, entered, imports, memory)
+    growth = written["stored_10k"] / written["stored_100"]
+    targets.append(
+        _target(
+            "state-file write, 10k vs 100 tasks stored",
+            growth,
+            "flat (<= 1.5x)",
+            growth <= 1.5,
+            f"{growth:.2f}x",
+        )
+    )
     costs = _costs.start_task_costs(max(1000, sizes.calls * 2))
     return {
         "mode": "quick" if quick else "full",

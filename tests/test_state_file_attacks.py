@@ -288,6 +288,9 @@ BROKEN: dict[str, Callable[[Path], None]] = {
         "UPDATE resources SET internal = json_remove(internal, '$.holding') WHERE kind = 'task'"
     ),
     "ids-malformed": _sql("UPDATE backend SET value = '[3, [1, 2], null]' WHERE key = 'ids'"),
+    "ids-short": _sql(
+        "UPDATE backend SET value = json_set(value, '$.words', 'AAAA') WHERE key = 'ids'"
+    ),
     "negative-task-number": _sql(
         "UPDATE resources SET internal = json_set(internal, '$.index_number', -1) "
         "WHERE kind = 'task'"

@@ -24,18 +24,14 @@ def hints(model: type) -> dict[str, Any]:
     return typing.get_type_hints(model)
 
 
-def to_json(value: Any) -> Any:
-    """A model value as JSON data: sets sorted into lists, tuples as lists, dataclasses as
-    objects of their fields."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+def json_default(value: Any) -> Any:
+    """For json.dumps: what plain JSON lacks in the models (tuples are written as lists by
+    json itself): sets as sorted lists, dataclasses as objects of their fields."""
     if isinstance(value, set | frozenset):
-        return sorted(to_json(item) for item in value)
-    if isinstance(value, list | tuple):
-        return [to_json(item) for item in value]
-    if isinstance(value, dict):
-        return {str(key): to_json(item) for key, item in value.items()}
-    return value
+        return sorted(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    raise TypeError(f"{type(value).__name__} values cannot be stored")
 
 
 def from_json(kind: Any, value: Any, where: str) -> Any:

@@ -28,7 +28,7 @@ from ..backend import lifecycle
 from ..backend.models import Cluster, Container, ContainerInstance, Task, TaskDefinition
 from ..backend.resources import Resources
 from ..backend.state import Region
-from .codec import CodecError, field_type, from_json, to_json
+from .codec import CodecError, field_type, from_json
 
 _REQUIRED: Any = object()
 
@@ -77,11 +77,12 @@ class Kind:
 
 
 def api_body(fields: Fields, obj: Any) -> Json:
-    """The body members an object's Api fields hold; unset optional members are left out."""
+    """The body members an object's Api fields hold; unset optional members are left out.
+    Values are the model's own (sets, tuples, dataclasses): json.dumps writes them (codec)."""
     body: Json = {}
     for name, spec in fields.items():
         if isinstance(spec, Api):
-            value = to_json(getattr(obj, name))
+            value = getattr(obj, name)
             if value is None and spec.default is None:
                 continue
             body[spec.member] = value
@@ -89,11 +90,7 @@ def api_body(fields: Fields, obj: Any) -> Json:
 
 
 def internal_values(fields: Fields, obj: Any) -> Json:
-    return {
-        name: to_json(getattr(obj, name))
-        for name, spec in fields.items()
-        if isinstance(spec, Internal)
-    }
+    return {name: getattr(obj, name) for name, spec in fields.items() if isinstance(spec, Internal)}
 
 
 def field_values(model: type, fields: Fields, body: Json, internal: Json, where: str) -> Json:
@@ -264,7 +261,7 @@ def _instance_body(region: Region, instance: ContainerInstance) -> Json:
 
 def _instance_extra(region: Region, instance: ContainerInstance) -> Json:
     resources = instance.resources
-    return {"resources": {name: to_json(getattr(resources, name)) for name in RESOURCES_HELD}}
+    return {"resources": {name: getattr(resources, name) for name in RESOURCES_HELD}}
 
 
 def _resources(body: Json, internal: Json, where: str) -> Resources:

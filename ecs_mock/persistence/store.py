@@ -16,10 +16,12 @@ model's response shapes; nothing in the file is ever executed, imported or looke
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import logging
 import sqlite3
+import struct
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,7 @@ from .. import _schema
 from ..arns import Ids
 from ..backend import Backend, Region
 from ..errors import server_error
+from .codec import json_default
 from .kinds import KIND_NAMED, KIND_OF_MODEL, KINDS, decode, encode, region_internal, restore_region
 
 logger = logging.getLogger("ecs_mock.server")
@@ -78,9 +81,30 @@ class StateFileError(Exception):
     """The state file cannot be used; it is left untouched."""
 
 
+# allow_nan=False: the file stays JSON; a value that is not (NaN) fails the request instead.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), allow_nan=False, default=json_default)
+
+
 def _dumps(value: Any) -> str:
-    # allow_nan=False: the file stays JSON; a value that is not (NaN) fails the request instead.
-    return json.dumps(value, separators=(",", ":"), allow_nan=False)
+    return _ENCODER.encode(value)
+
+
+def _ids_text(state: list[Any]) -> str:
+    """The id generator's position: its 625 words packed (a quarter of the JSON list's size,
+    as it is written with every request that draws an id)."""
+    version, words, gauss = state
+    packed = base64.b64encode(struct.pack(f"<{len(words)}I", *words)).decode()
+    return _dumps({"version": version, "words": packed, "gauss": gauss})
+
+
+def _ids_state(text: Any, where: str) -> list[Any]:
+    value = _loads(text, where)
+    try:
+        packed = base64.b64decode(value["words"], validate=True)
+        words = list(struct.unpack(f"<{len(packed) // 4}I", packed))
+    except (KeyError, TypeError, ValueError, struct.error) as error:
+        raise StateFileError(f"{where} is malformed: {error!r}") from None
+    return [value.get("version"), words, value.get("gauss")]
 
 
 def _refuse_constant(name: str) -> Any:
@@ -268,10 +292,11 @@ class StateFile:
         rows = dict(db.execute("SELECT key, value FROM backend").fetchall())
         ids = Ids()
         if "ids" in rows:
+            where = f"{self.source}, the id generator's state"
             try:
-                ids = Ids.restored(json.loads(rows["ids"]))
-            except (ValueError, TypeError) as error:
-                raise StateFileError(f"{self.source}: {error}") from None
+                ids = Ids.restored(_ids_state(rows["ids"], where))
+            except ValueError as error:
+                raise StateFileError(f"{where}: {error}") from None
         regions: dict[tuple[str, str], Region] = {}
         for account_id, name, internal in db.execute(
             "SELECT account_id, region, internal FROM regions ORDER BY rowid"
@@ -318,7 +343,7 @@ class StateFile:
             else:
                 self._write_changes(backend)
             if ids != self._saved_ids:
-                db.execute(_UPSERT_BACKEND, ("ids", _dumps(ids)))
+                db.execute(_UPSERT_BACKEND, ("ids", _ids_text(ids)))
             db.execute("COMMIT")
         except Exception as error:
             with contextlib.suppress(sqlite3.Error):
