@@ -465,3 +465,18 @@ def test_state_file_class_refuses_a_directory(tmp_path: Path) -> None:
         StateFile(tmp_path)
     with pytest.raises(StateFileError, match="no directory"):
         StateFile(tmp_path / "missing" / "state.db")
+
+
+def test_a_request_after_the_file_is_closed_is_not_acknowledged(tmp_path: Path) -> None:
+    """A request still running while the server stops must not be answered 200 unsaved."""
+    app = open_app(tmp_path / "state.db")
+    app.close()
+    with pytest.raises(EcsError) as refused:
+        app.view().create_cluster("too-late")
+    assert refused.value.code == "ServerException"
+    reopened = open_app(tmp_path / "state.db")
+    try:
+        clusters = reopened.view().call("ListClusters")["clusterArns"]
+        assert [arn.rsplit("/", 1)[1] for arn in clusters] == ["default"]
+    finally:
+        reopened.close()

@@ -212,6 +212,8 @@ class StateFile:
             db.execute("PRAGMA locking_mode=EXCLUSIVE")
             new = self._check_schema()
             db.execute("PRAGMA journal_mode=WAL")  # ecs_mock's files are WAL already
+            # Mock decision: NORMAL, not FULL: in WAL mode an acknowledged write survives the
+            # server being killed; an OS crash or power loss may lose the last few.
             db.execute("PRAGMA synchronous=NORMAL")
             if new:
                 db.execute("BEGIN IMMEDIATE")

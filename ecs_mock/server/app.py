@@ -18,6 +18,7 @@ from ..arns import Ids
 from ..backend import Backend, Timings, lifecycle
 from ..controls import Controls
 from ..dispatch import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Dispatcher
+from ..errors import server_error
 from ..persistence import StateFile
 from ..protocol import Reply
 from ..testing import TestControls
@@ -69,6 +70,18 @@ class _View(TestControls):
         return self._dispatcher
 
 
+class _Stopped:
+    """The journal once the state file is closed: nothing more can be kept."""
+
+    def commit(self, backend: Backend) -> None:
+        self.restore(backend)
+        raise server_error("ecs-mock is stopping; the request was not kept.")
+
+    def restore(self, backend: Backend) -> None:
+        backend.changes.clear()
+        backend.cleared = False
+
+
 class ServerApp:
     def __init__(self, options: ServerOptions) -> None:
         self.options = options
@@ -116,11 +129,13 @@ class ServerApp:
         )
 
     def close(self) -> None:
-        """Release the state file (every accepted change is already in it)."""
-        if self.state_file is not None:
-            self.backend.journal = None
-            self.state_file.close()
-            self.state_file = None
+        """Release the state file (every accepted change is already in it). A request still
+        running after this is answered ServerException rather than acknowledged unsaved."""
+        with self.backend.lock:
+            if self.state_file is not None:
+                self.backend.journal = _Stopped()
+                self.state_file.close()
+                self.state_file = None
 
     # -- ECS --------------------------------------------------------------------------------
 

@@ -24,12 +24,13 @@ _AUTHORIZATION = re.compile(
     r"(?P<service>[^/,\s]+)/aws4_request\s*,\s*SignedHeaders=(?P<headers>[^,\s]+)\s*,\s*"
     r"Signature=(?P<signature>[0-9a-f]{64})\s*$"
 )
-# Region names as AWS forms them: us-east-1, eu-central-2, us-gov-west-1, cn-north-1,
-# us-isob-east-1. Lower case only: the region is part of every ARN the request can create.
+# Mock decision: a valid region is a region name as AWS forms them (us-east-1, eu-central-2,
+# us-gov-west-1, cn-north-1, us-isob-east-1), lower case only: it is part of every ARN the
+# request can create. AWS refuses others ("Credential should be scoped to a valid region").
 _REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}\Z")
 SERVICE = "ecs"  # ECS's signing name
-# What an ECS request must sign (Mock decision for X-Amz-Target: it names the operation, so a
-# signature that does not cover it could be replayed as another operation).
+# What an ECS request must sign. Host: as AWS requires. Mock decision: X-Amz-Target too; it
+# names the operation, so a signature that does not cover it could be replayed as another one.
 ECS_SIGNED_HEADERS = ("host", "x-amz-target")
 CONTROL_SIGNED_HEADERS = ("host",)
 _SIGNATURE_MISMATCH = (

@@ -20,7 +20,7 @@ from .http import EcsServer
 # service-specific endpoints: AWS CLI 1.29.0 / 2.13.0; botocore 1.31.0, boto3 1.28.0).
 MIN_CLI_V2 = "2.13.0"
 MIN_CLI_V1 = "1.29.0"
-MIN_BOTOCORE = "1.31.0"
+MIN_BOTO3 = "1.28.0 (botocore 1.31.0)"
 
 
 def _account(value: str) -> str:
@@ -167,8 +167,8 @@ def banner_hints(url: str, options: ServerOptions) -> list[str]:
         f"  try: {credentials} aws --endpoint-url {url} --region {options.region} "
         "ecs list-container-instances",
         f"  (AWS_ENDPOINT_URL_ECS={url} works too with AWS CLI v2 >= {MIN_CLI_V2}, "
-        f"awscli v1 >= {MIN_CLI_V1}, boto3/botocore >= {MIN_BOTOCORE}; older CLIs ignore it "
-        "and call real AWS)",
+        f"awscli v1 >= {MIN_CLI_V1}, boto3 >= {MIN_BOTO3}; older clients ignore it and call "
+        "real AWS)",
     ]
     if options.host in ("0.0.0.0", "::"):
         lines.append(

@@ -159,8 +159,10 @@ class _Handler(BaseHTTPRequestHandler):
             # Set before the request line was understood; 0.9 replies carry no status line.
             self.request_version = "HTTP/1.1"
         text = message or explain or _phrase(code)
+        result = error_reply(_http_error(code, text))
+        routes.say(self.server.app, self._client(), "malformed HTTP request", result, None)
         with contextlib.suppress(OSError):
-            self._send(error_reply(_http_error(code, text)))
+            self._send(result)
 
     def log_message(self, format: str, *args: Any) -> None:
         """The stdlib's raw access log is replaced by routes.log_request (one line per request
