@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _contenders as c
 import _costs
+import _placement
 import _server
 import _state_file
 from _workload import fake_credentials
@@ -123,6 +124,31 @@ def measure(quick: bool) -> dict[str, Any]:
     # The write rows were timed in pairs (mock, then floor, per repeat): show the paired ratio.
     rows[0]["mock_over_canned"] = ours["start_over_canned"]
     rows[4]["mock_over_canned"] = ours["register_over_canned"]
+    placed = _placement.measure(sizes.calls, sizes.repeat)
+    rows.append(
+        _row(
+            "RunTask (1 task, 100 instances)",
+            "s",
+            placed["run_task_1_of_100"],
+            note=f"{placed['run_over_start']:.2f}x StartTask (1 task) in the same mock, "
+            f"{_fmt(placed['start_task'], 's')}",
+        )
+    )
+    rows.append(
+        _row(
+            "RunTask (10 tasks, spread+binpack, 100 instances)",
+            "s",
+            placed["run_task_10_of_100"],
+        )
+    )
+    rows.append(
+        _row(
+            "RunTask (10 tasks, spread+binpack, 1,000 instances)",
+            "s",
+            placed["run_task_10_of_1000"],
+            note=f"{placed['growth_100_to_1000']:.1f}x the 100-instance call for 10x instances",
+        )
+    )
     entered = c.enter_exit(sizes)
     rows.append(_row("mock enter + exit", "s", entered["ecs_mock"], entered["moto"]))
     imports = c.import_times(sizes)
@@ -169,14 +195,21 @@ def measure(quick: bool) -> dict[str, Any]:
         )
     )
     targets = _targets(ours, theirs, canned, entered, imports, memory)
-    growth = written["stored_10k"] / written["stored_100"]
+    ratio, growth = placed["run_over_start"], placed["growth_100_to_1000"]
+    targets += [
+        _target("RunTask(1) on 100 instances vs StartTask", ratio, "< 1.5x", ratio < 1.5,
+                f"{ratio:.2f}x"),
+        _target("RunTask(10) 1,000 vs 100 instances", growth, "linear (<= 10x)", growth <= 10,
+                f"{growth:.1f}x"),
+    ]  # fmt: skip
+    written_growth = written["stored_10k"] / written["stored_100"]
     targets.append(
         _target(
             "state-file write, 10k vs 100 tasks stored",
-            growth,
+            written_growth,
             "flat (<= 1.5x)",
-            growth <= 1.5,
-            f"{growth:.2f}x",
+            written_growth <= 1.5,
+            f"{written_growth:.2f}x",
         )
     )
     costs = _costs.start_task_costs(max(1000, sizes.calls * 2))

@@ -113,6 +113,11 @@ class Ids:
             raise ValueError(f"the id generator's state is malformed: {error}") from None
         return ids
 
+    @property
+    def random(self) -> random.Random:
+        """The seeded generator itself, for choices other than ids (random placement)."""
+        return self._random
+
     def hex32(self) -> str:
         return f"{self._random.getrandbits(128):032x}"
 

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class EcsError(Exception):
     """An error ECS itself would return; `code` becomes `__type` on the wire."""
 
     status = 400
 
-    def __init__(self, code: str, message: str, status: int = 400) -> None:
+    def __init__(
+        self, code: str, message: str, status: int = 400, fields: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
         self.status = status
+        # Members the error shape has besides `message` (ConflictException's resourceIds).
+        self.fields = dict(fields or {})
 
 
 def client_error(message: str) -> EcsError:

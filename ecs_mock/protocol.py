@@ -39,7 +39,8 @@ def reply(status: int, payload: dict[str, Any], request_id: str | None = None) -
 
 
 def error_reply(error: EcsError, request_id: str | None = None) -> Reply:
-    answer = reply(error.status, {"__type": error.code, "message": error.message}, request_id)
+    body = {"__type": error.code, "message": error.message, **error.fields}
+    answer = reply(error.status, body, request_id)
     answer.error = error.code
     return answer
 

@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Any
 from . import _schema, clock
 from .arns import parse_arn
 from .backend import lifecycle
+from .backend.capacity import FARGATE_PROVIDERS
+from .backend.container_instances import AGENT_CAPABILITIES
 from .backend.lookup import find_cluster, find_task, instance_id_of
-from .backend.models import Task
+from .backend.models import EXTERNAL_CAPABILITY, Task
 from .backend.state import Region
 from .errors import EcsError
 from .protocol import TARGET_PREFIX
@@ -112,13 +114,20 @@ class TestControls:
         instance_type: str = "m5.large",
         availability_zone: str | None = None,
         attributes: list[dict[str, str]] | None = None,
+        external: bool = False,
+        capacity_provider: str | None = None,
     ) -> str:
         """Register a container instance in one line (the cluster is created if missing);
-        returns its ARN. Unset resources follow the instance type, as the agent's would."""
+        returns its ARN. Unset resources follow the instance type, as the agent's would.
+
+        `external=True` registers it as ECS Anywhere does (an `mi-` id and the
+        `ecs.capability.external` attribute), for the EXTERNAL launch type.
+        `capacity_provider` makes it one of that Auto Scaling group provider's instances."""
         if cluster not in self.backend_region().clusters:
             self.create_cluster(cluster)
+        prefix = "mi-" if external else "i-"
         document = {
-            "instanceId": "i-" + self.backend_region().ids.hex(17),
+            "instanceId": prefix + self.backend_region().ids.hex(17),
             "instanceType": instance_type,
             "availabilityZone": availability_zone or f"{self.region}a",
             "region": self.region,
@@ -148,15 +157,27 @@ class TestControls:
         }
         if attributes is not None:
             params["attributes"] = attributes
+        if external:
+            # An ECS Anywhere agent: the usual capabilities but task ENIs (no awsvpc there).
+            capabilities = [
+                name for name in AGENT_CAPABILITIES if name != "ecs.capability.task-eni"
+            ]
+            params["attributes"] = [
+                *params.get("attributes", []),
+                *({"name": name} for name in (*capabilities, EXTERNAL_CAPABILITY)),
+            ]
         arn = str(
             self.call("RegisterContainerInstance", **params)["containerInstance"][
                 "containerInstanceArn"
             ]
         )
-        if eni_slots is not None:
+        if eni_slots is not None or capacity_provider is not None:
             with self._changing() as region:
                 instance = self._instance(cluster, arn)
-                instance.resources.eni_slots = eni_slots
+                if eni_slots is not None:
+                    instance.resources.eni_slots = eni_slots
+                if capacity_provider is not None:
+                    instance.capacity_provider = capacity_provider
                 region.touch(instance)
         return arn
 
@@ -217,6 +238,33 @@ class TestControls:
             lifecycle.tick(region, now)
             for target in self._tasks(cluster, task):
                 lifecycle.advance(region, target, state, now)
+
+    def set_capacity(self, provider: str = "FARGATE", available: bool = False) -> None:
+        """Make a Fargate capacity provider (FARGATE or FARGATE_SPOT; a RunTask with
+        launchType FARGATE uses FARGATE) unavailable: each task RunTask would put there fails
+        with ECS's "Capacity is unavailable at this time..." and no ARN, until it is available
+        again."""
+        if provider not in FARGATE_PROVIDERS:
+            raise ValueError(f"provider must be one of {', '.join(FARGATE_PROVIDERS)}")
+        with self._changing() as region:
+            if available:
+                region.capacity_unavailable.discard(provider)
+            else:
+                region.capacity_unavailable.add(provider)
+            region.touch(region)
+
+    def interrupt_spot(self, task: str, cluster: str | None = None) -> None:
+        """Interrupt a FARGATE_SPOT task now, as the two-minute warning does: it stops with
+        stopCode SpotInterruption and stoppedReason "Your Spot Task was interrupted."."""
+        with self._changing() as region:
+            now = clock.now()
+            lifecycle.tick(region, now)
+            (target,) = self._tasks(cluster, task)
+            if target.capacity_provider_name != "FARGATE_SPOT":
+                raise ValueError(f"task {task!r} is not a FARGATE_SPOT task")
+            lifecycle.request_stop(
+                region, target, now, "SpotInterruption", "Your Spot Task was interrupted."
+            )
 
     def exit_container(
         self,

@@ -67,6 +67,7 @@ NAMED, REFS = _refs()  # the same seed gives the same ARNs in every fresh state
 OUTCOMES: Counter[tuple[str, str]] = Counter()
 BASES: dict[str, dict[str, Any]] = {
     "StartTask": {"taskDefinition": "app", "containerInstances": [NAMED["big"]]},
+    "RunTask": {"taskDefinition": "app", "count": 2},
     "RegisterTaskDefinition": {
         "family": "fuzz",
         "containerDefinitions": [{"name": "c", "image": "busybox", "memory": 64}],
@@ -105,6 +106,7 @@ BASES.update(
 READ_ONLY = ("Describe", "List")
 FUZZED = [
     "StartTask",
+    "RunTask",
     "RegisterTaskDefinition",
     "RegisterContainerInstance",
     "ListTasks",

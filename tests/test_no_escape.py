@@ -75,6 +75,8 @@ def _every_operation(client: Any, mock: EcsMock) -> int:
     call("delete_attributes", cluster="c", attributes=[attribute])
     task = call("start_task", cluster="c", taskDefinition="f", containerInstances=[instance])
     task_arn = task["tasks"][0]["taskArn"]
+    ran = call("run_task", cluster="c", taskDefinition="f")["tasks"][0]["taskArn"]
+    call("stop_task", cluster="c", task=ran)
     call("describe_tasks", cluster="c", tasks=[task_arn])
     call("list_tasks", cluster="c")
     call("tag_resource", resourceArn=task_arn, tags=[{"key": "k", "value": "v"}])

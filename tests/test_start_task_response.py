@@ -63,9 +63,9 @@ def test_bridge_task_as_ecs_returns_it(ecs: Any, instance: str) -> None:
         "inferenceAcceleratorOverrides": [],
     }
     assert "startedBy" not in task
-    # Mock decision: no task-level size in the definition -> no task cpu/memory in the answer.
-    assert "cpu" not in task
-    assert "memory" not in task
+    # No task-level size in the definition: the containers' sums (AWS CLI run-task example 1),
+    # memoryReservation standing in where memory is unset (Mock decision).
+    assert (task["cpu"], task["memory"]) == ("256", "576")
     for absent in ("startedAt", "stoppedAt", "connectivity", "platformVersion", "stopCode"):
         assert absent not in task
 

@@ -128,11 +128,6 @@ CASES: dict[str, Case] = {
         "InvalidParameterException",
         "TaskDefinition is inactive",
     ),
-    "task definition not EC2-compatible": (
-        lambda i: {"taskDefinition": "edge"},
-        "InvalidParameterException",
-        "Task definition does not support launch_type EC2.",
-    ),
     "no container instances": (
         lambda i: {"containerInstances": []},
         "InvalidParameterException",
@@ -481,3 +476,15 @@ def test_gpu_values_are_checked_at_registration_too(ecs: Any, ecs_mock: EcsMock)
         "Code": "ClientException",
         "Message": "Invalid GPU value 0 for container 'train'. It must be a positive whole number.",
     }
+
+
+def test_a_definition_that_requires_external_is_still_ec2_compatible(
+    ecs_mock: EcsMock, ecs: Any, instance: str
+) -> None:
+    """requiresCompatibilities is checked at registration; what a task can run on is the
+    computed `compatibilities`, which for a bridge definition is EXTERNAL and EC2 (as a
+    FARGATE-requiring definition is still EC2-compatible, observed)."""
+    definition = ecs.describe_task_definition(taskDefinition="edge")["taskDefinition"]
+    assert definition["compatibilities"] == ["EXTERNAL", "EC2"]
+    result = ecs.start_task(taskDefinition="edge", containerInstances=[instance])
+    assert len(result["tasks"]) == 1

@@ -17,9 +17,11 @@ from typing import Any
 import pytest
 from freezegun import freeze_time
 
-from ecs_mock.backend import Backend, Region, Timings
+from ecs_mock.backend import Backend, Region, Timings, idempotency, lifecycle
+from ecs_mock.backend.idempotency import Remembered
 from ecs_mock.backend.models import Cluster, Container, ContainerInstance, Task, TaskDefinition
 from ecs_mock.backend.resources import Holding, Resources
+from ecs_mock.clock import now as clock_now
 from ecs_mock.errors import EcsError
 from ecs_mock.persistence import StateFile, StateFileError
 from ecs_mock.persistence import kinds as persisted
@@ -65,8 +67,8 @@ def every_row(app: ServerApp) -> dict[Any, Any]:
         where = (region.account_id, region.region)
         rows[where] = persisted.region_internal(region)
         for kind in persisted.KINDS:
-            for obj in kind.every(region):
-                rows[(*where, kind.name, kind.key(obj))] = persisted.encode(kind, region, obj)
+            for key, obj in kind.every(region):
+                rows[(*where, kind.name, key)] = persisted.encode(kind, region, obj)
     return rows
 
 
@@ -218,6 +220,96 @@ def test_a_fresh_load_equals_the_live_state_after_every_step(
     assert check.steps == 40
 
 
+def test_run_task_fargate_and_client_tokens_reload_step_by_step(
+    live: ServerApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RunTask on EC2 and Fargate, clientToken answers, capacity controls and spot
+    interruptions, each checked alone as above."""
+    check = Checker(live, tmp_path)
+    view = live.view()
+
+    def call(operation: str, **params: Any) -> Any:
+        result = view.call(operation, **params)
+        check()
+        return result
+
+    network = {"awsvpcConfiguration": {"subnets": ["subnet-a", "subnet-b"]}}
+    with freeze_time("2024-05-01 12:00:00") as clock:
+        view.add_container_instance("default", capacity_provider="my-asg")
+        check()
+        spread = [{"type": "spread", "field": "attribute:ecs.availability-zone"}]
+        first = {"taskDefinition": "example", "count": 3, "placementStrategy": spread}
+        call("RunTask", clientToken="t-1", **first)
+        call("RunTask", clientToken="t-1", **first)  # replayed: the first answer
+        call(
+            "RegisterTaskDefinition",
+            family="job",
+            networkMode="awsvpc",
+            requiresCompatibilities=["FARGATE"],
+            cpu="256",
+            memory="512",
+            containerDefinitions=[{"name": "main", "image": "python:3.12"}],
+        )
+        view.add_subnet("subnet-a", "us-east-1a")
+        check()
+        call("RunTask", taskDefinition="job", launchType="FARGATE", networkConfiguration=network,
+             count=2, clientToken="t-2")  # fmt: skip
+        with view._changing() as region:  # as PutClusterCapacityProviders would
+            cluster = region.clusters["default"]
+            cluster.capacity_providers = ["FARGATE", "FARGATE_SPOT"]
+            region.touch(cluster)
+        check()
+        strategy = [{"capacityProvider": "FARGATE_SPOT", "weight": 1}]
+        spot = call(
+            "RunTask",
+            taskDefinition="job",
+            networkConfiguration=network,
+            capacityProviderStrategy=strategy,
+        )
+        view.set_capacity("FARGATE", available=False)
+        check()
+        call("RunTask", taskDefinition="job", launchType="FARGATE", networkConfiguration=network)
+        view.set_capacity("FARGATE", available=True)
+        check()
+        clock.tick(1)
+        call("ListTasks")
+        view.interrupt_spot(spot["tasks"][0]["taskArn"])
+        check()
+        clock.tick(24 * 3600 + 10)  # the tokens expire; a replay now runs anew
+        call("RunTask", clientToken="t-1", **first)
+        monkeypatch.setattr(idempotency, "MAX_REMEMBERED", 2)
+        for token in ("t-3", "t-4"):  # the oldest answers are forgotten
+            call("RunTask", taskDefinition="example", clientToken=token)
+    assert check.steps == 16
+
+
+def test_queued_actions_of_other_parts_survive_a_reload(live: ServerApp, tmp_path: Path) -> None:
+    """An action another part of the backend queued on the clock (lifecycle.on_action, with a
+    target that is not a task: a service, say) is kept by the regions row and runs after a
+    load when it comes due."""
+    ran: list[tuple[str, float]] = []
+    lifecycle.on_action("test-nudge", lambda region, target, due: ran.append((target, due)))
+    try:
+        with freeze_time("2024-05-01 12:00:00") as clock:
+            with live.view()._changing() as region:
+                region.schedule(clock_now() + 30, "service/web", "test-nudge")
+            loaded = open_app(copy_of(live, tmp_path / "copy.db"))
+            try:
+                assert every_row(loaded) == every_row(live)
+                clock.tick(31)
+                for app in (loaded, live):
+                    app.view().call("ListClusters")
+                assert ran == [("service/web", 1714564830.0)] * 2
+                assert every_row(loaded) == every_row(live)
+                later = open_app(copy_of(live, tmp_path / "after.db"))
+                later.close()
+                assert every_row(later) == every_row(live)  # the ran action is gone there too
+            finally:
+                loaded.close()
+    finally:
+        lifecycle._actions.pop("test-nudge", None)
+
+
 def test_the_same_future_follows_from_a_loaded_file(live: ServerApp, tmp_path: Path) -> None:
     """Queued lifecycle steps, ListTasks tokens and the seeded id generator are kept: after a
     load, the same calls give the same answers as on the server that wrote the file."""
@@ -298,7 +390,13 @@ def test_every_region_store_is_persisted() -> None:
 
 
 def test_every_model_class_has_a_kind() -> None:
-    assert set(persisted.KIND_OF_MODEL) == {Cluster, ContainerInstance, Task, TaskDefinition}
+    assert set(persisted.KIND_OF_MODEL) == {
+        Cluster,
+        ContainerInstance,
+        Task,
+        TaskDefinition,
+        Remembered,
+    }
 
 
 # -- what one write costs -------------------------------------------------------------------
@@ -440,8 +538,6 @@ def test_rows_hold_the_api_shapes(live: ServerApp) -> None:
         "pendingTasksCount",
         "activeServicesCount",
         "statistics",
-        "capacityProviders",
-        "defaultCapacityProviderStrategy",
     }
     assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     assert db.execute("SELECT version FROM ecs_mock_schema").fetchone() == (1,)

@@ -104,7 +104,8 @@ def test_bridge_registration_response(ecs_mock: EcsMock, ecs: Any) -> None:
         )
     assert definition["status"] == "ACTIVE"
     assert definition["networkMode"] == "bridge"
-    assert definition["compatibilities"] == ["EC2"]
+    # ECS Anywhere runs bridge tasks too (AWS CLI register-task-definition example).
+    assert definition["compatibilities"] == ["EXTERNAL", "EC2"]
     assert definition["requiresAttributes"] == []
     assert definition["placementConstraints"] == []
     assert definition["volumes"] == []
@@ -292,7 +293,7 @@ def test_bad_family_is_refused(ecs_mock: EcsMock, ecs: Any, family: str, message
 def test_task_memory_satisfies_containers_without_memory(ecs_mock: EcsMock, ecs: Any) -> None:
     definition = _register(ecs, memory="512", **_no_memory())
     assert definition["memory"] == "512"
-    assert definition["compatibilities"] == ["EC2"]
+    assert definition["compatibilities"] == ["EXTERNAL", "EC2"]
 
 
 def test_memory_equal_to_reservation_is_accepted(ecs_mock: EcsMock, ecs: Any) -> None:

@@ -114,6 +114,7 @@ def put_attributes(region: Region, params: dict[str, Any]) -> dict[str, Any]:
             # The value is replaced, and a put without a value leaves none (documented).
             existing.clear()
             existing.update(new)
+        instance.attributes_changed()
         region.touch(instance)
         # Attribute changes are not among the documented container instance state change
         # events, so `version` (which counts those) stays as it is.
@@ -131,6 +132,7 @@ def delete_attributes(region: Region, params: dict[str, Any]) -> dict[str, Any]:
             # out of the answer, which lists what was "successfully deleted" (documented).
             continue
         instance.attributes.remove(existing)
+        instance.attributes_changed()
         region.touch(instance)
         # The AWS CLI's documented example echoes the request with the deleted value filled in.
         echoed = {k: v for k, v in attribute.items() if k != "value"}

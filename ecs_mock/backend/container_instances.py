@@ -11,7 +11,7 @@ from .. import clock
 from ..errors import EcsError, client_error, invalid_parameter
 from . import instance_types
 from .lookup import cluster_name, find_cluster, instance_id_of
-from .models import Cluster, ContainerInstance
+from .models import Cluster, ContainerInstance, TaskCounts
 from .paging import paged
 from .resources import AGENT_RESERVED_PORTS, Resources
 from .state import Region
@@ -168,6 +168,8 @@ def register_container_instance(region: Region, params: dict[str, Any]) -> dict[
             extra=resources.extra,
         )
         instance.task_ids = previous.task_ids
+        instance.counts = previous.counts
+        instance.capacity_provider = previous.capacity_provider
         instance.version = previous.version + 1
         instance.status = previous.status
         instance.registered_at = previous.registered_at
@@ -182,9 +184,10 @@ def register_container_instance(region: Region, params: dict[str, Any]) -> dict[
             for a in previous.attributes
             if a["name"] not in sent and not a["name"].startswith(ECS_OWNED)
         ]
+        instance.attributes_changed()
     cluster.instances[instance_id] = instance
     region.touch(instance)
-    return {"containerInstance": instance.to_wire(cluster.tasks)}
+    return {"containerInstance": instance.to_wire()}
 
 
 def _previous_registration(
@@ -201,10 +204,6 @@ def _previous_registration(
         # Deregistration is final (observed agent log: re-registering gets this ClientException).
         raise client_error(f"Container instance {instance_id} is inactive.")
     return previous
-
-
-def _describe(cluster: Cluster, instance: ContainerInstance, include_tags: bool) -> dict[str, Any]:
-    return instance.to_wire(cluster.tasks, include_tags)
 
 
 def _missing(region: Region, cluster: Cluster, reference: str) -> dict[str, str]:
@@ -232,7 +231,7 @@ def describe_container_instances(region: Region, params: dict[str, Any]) -> dict
         if instance is None:
             failures.append(_missing(region, cluster, reference))
         else:
-            found.append(_describe(cluster, instance, include_tags))
+            found.append(instance.to_wire(include_tags))
     return {"containerInstances": found, "failures": failures}
 
 
@@ -273,7 +272,7 @@ def update_container_instances_state(region: Region, params: dict[str, Any]) -> 
             instance.status = status
             instance.version += 1
             region.touch(instance)
-        updated.append(_describe(cluster, instance, False))
+        updated.append(instance.to_wire(False))
     return {"containerInstances": updated, "failures": failures}
 
 
@@ -300,4 +299,5 @@ def deregister_container_instance(region: Region, params: dict[str, Any]) -> dic
             instance.resources.release(task.holding)
         region.touch(instance, *(cluster.tasks[t] for t in instance.task_ids if t in cluster.tasks))
         instance.task_ids = set()
-    return {"containerInstance": _describe(cluster, instance, False)}
+        instance.counts = TaskCounts()
+    return {"containerInstance": instance.to_wire(False)}

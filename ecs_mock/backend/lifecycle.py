@@ -6,10 +6,45 @@ Every transition is an event due at a clock time; each call first applies the ev
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from .models import Task
+from .models import ContainerInstance, Task, TaskCounts
 from .state import Region
+
+# Called after every change to a task (created, a new lastStatus, asked to stop, a container
+# exited) with the clock time of the change: the service scheduler and the task state change
+# events listen here instead of scanning tasks.
+TaskListener = Callable[[Region, Task, float], None]
+# Runs a scheduled action of another part of the backend: (region, target key, due time).
+ActionHandler = Callable[[Region, str, float], None]
+_listeners: list[TaskListener] = []
+_actions: dict[str, ActionHandler] = {}
+
+
+def on_task_change(listener: TaskListener) -> TaskListener:
+    """Register `listener` (usable as a decorator) for every task change in every region."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+    return listener
+
+
+def off_task_change(listener: TaskListener) -> None:
+    if listener in _listeners:
+        _listeners.remove(listener)
+
+
+def on_action(action: str, handler: ActionHandler) -> None:
+    """Run `handler` for events scheduled with `region.schedule(due, target, action)`."""
+    if action in ORDER or action == EXPIRED:
+        raise ValueError(f"{action!r} is a task lifecycle step")
+    _actions[action] = handler
+
+
+def changed(region: Region, task: Task, at: float) -> None:
+    for listener in _listeners:
+        listener(region, task, at)
+
 
 ORDER = {
     "PROVISIONING": 0,
@@ -32,23 +67,32 @@ DYNAMIC_PORTS = (49153, 65535)
 
 
 def begin(region: Region, task: Task, now: float) -> None:
+    """A task now exists: count it and schedule its way to RUNNING."""
+    for counts in _counts(region, task):
+        counts.moved(None, task.last_status)
+        counts.joined(task.group)
     due = now
     if task.last_status == "PROVISIONING":
         due += region.timings.provisioning
         region.schedule(due, task.task_id, "PENDING")
     region.schedule(due + region.timings.pending, task.task_id, "RUNNING")
+    changed(region, task, now)
 
 
 def tick(region: Region, now: float) -> None:
     """Apply every step due by `now`, each stamped with the time it was due, not `now`."""
     while (event := region.next_due(now)) is not None:
-        task = region.tasks.get(event.task_id)
+        handler = _actions.get(event.action)
+        if handler is not None:
+            handler(region, event.target, event.due)
+            continue
+        task = region.tasks.get(event.target)
         if task is None:
             continue
-        if event.state == EXPIRED:
+        if event.action == EXPIRED:
             forget(region, task)
         else:
-            enter(region, task, event.state, event.due)
+            enter(region, task, event.action, event.due)
 
 
 def request_stop(region: Region, task: Task, now: float, code: str, reason: str) -> bool:
@@ -70,6 +114,7 @@ def request_stop(region: Region, task: Task, now: float, code: str, reason: str)
         region.schedule(due, task.task_id, "DEPROVISIONING")
         due += region.timings.deprovisioning
     region.schedule(due, task.task_id, "STOPPED")
+    changed(region, task, now)
     return True
 
 
@@ -79,6 +124,10 @@ def enter(region: Region, task: Task, state: str, at: float) -> None:
         return
     if task.desired_status == "STOPPED" and state not in STOP_PATH:
         return
+    for counts in _counts(region, task):
+        counts.moved(task.last_status, state)
+        if state == "STOPPED":
+            counts.left(task.group)
     task.last_status = state
     task.version += 1
     region.touch(task)
@@ -91,6 +140,7 @@ def enter(region: Region, task: Task, state: str, at: float) -> None:
         _set_eni_status(task, "DETACHING")
     elif state == "STOPPED":
         _stop(region, task, at)
+    changed(region, task, at)
 
 
 def advance(region: Region, task: Task, state: str, now: float) -> None:
@@ -122,6 +172,32 @@ def exit_container(
             request_stop(
                 region, task, now, "EssentialContainerExited", "Essential container in task exited"
             )
+        else:
+            changed(region, task, now)
+
+
+def instance_of(region: Region, task: Task) -> ContainerInstance | None:
+    """The instance a task runs on, while the task still counts there (a forced deregistration
+    orphans its tasks)."""
+    if task.instance_id is None:
+        return None
+    cluster = region.clusters.get(task.cluster_name)
+    instance = cluster.instances.get(task.instance_id) if cluster is not None else None
+    if instance is None or task.task_id not in instance.task_ids:
+        return None
+    return instance
+
+
+def _counts(region: Region, task: Task) -> list[TaskCounts]:
+    """The live counters a task's status changes move: its cluster's and its instance's."""
+    found = []
+    cluster = region.clusters.get(task.cluster_name)
+    if cluster is not None:
+        found.append(cluster.counts)
+    instance = instance_of(region, task)
+    if instance is not None:
+        found.append(instance.counts)
+    return found
 
 
 def forget(region: Region, task: Task) -> None:
@@ -131,7 +207,7 @@ def forget(region: Region, task: Task) -> None:
     cluster = region.clusters.get(task.cluster_name)
     if cluster is not None:
         cluster.tasks.pop(task.task_id, None)
-        instance = cluster.instances.get(task.instance_id)
+        instance = cluster.instances.get(task.instance_id or "")
         if instance is not None:
             instance.task_ids.discard(task.task_id)
     index = region.task_index.get(task.cluster_name)
@@ -193,8 +269,7 @@ def _host_ports_in_use(region: Region, task: Task) -> set[tuple[int, str]]:
     """(port, protocol) pairs already bound on the task's instance, so no two containers on
     one host are handed the same dynamic port."""
     taken: set[tuple[int, str]] = set()
-    cluster = region.clusters.get(task.cluster_name)
-    instance = cluster.instances.get(task.instance_id) if cluster else None
+    instance = instance_of(region, task)
     for other_id in instance.task_ids if instance else ():
         other = region.tasks.get(other_id)
         for container in other.containers if other else ():
@@ -247,8 +322,7 @@ def _stop(region: Region, task: Task, at: float) -> None:
     task.times["stoppedAt"] = at
     task.tags = []  # "Any tags associated with the task will be deleted." (StopTask docs)
     _set_eni_status(task, "DELETED")
-    cluster = region.clusters.get(task.cluster_name)
-    instance = cluster.instances.get(task.instance_id) if cluster else None
+    instance = instance_of(region, task)
     if instance is not None:
         instance.resources.release(task.holding)  # Holding guards against a second release
         region.touch(instance)

@@ -2,12 +2,45 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from .resources import Holding, Resources
+from .resources import EMPTY_HOLDING, Holding, Resources
 
 Tags = list[dict[str, str]]
+PENDING_STATES = frozenset({"PROVISIONING", "PENDING", "ACTIVATING"})
+EXTERNAL_CAPABILITY = "ecs.capability.external"  # what ECS Anywhere instances advertise
+
+
+@dataclass
+class TaskCounts:
+    """Live task counters kept by the lifecycle, so describing a cluster or an instance costs
+    the same with ten tasks or a hundred thousand."""
+
+    running: int = 0
+    pending: int = 0
+    groups: Counter[str] = field(default_factory=Counter)  # non-STOPPED tasks per group
+
+    def moved(self, before: str | None, after: str | None) -> None:
+        """A task's lastStatus went from `before` to `after` (None: it did not exist / is gone)."""
+        if before == "RUNNING":
+            self.running -= 1
+        elif before in PENDING_STATES:
+            self.pending -= 1
+        if after == "RUNNING":
+            self.running += 1
+        elif after in PENDING_STATES:
+            self.pending += 1
+
+    def joined(self, group: str) -> None:
+        self.groups[group] += 1
+
+    def left(self, group: str) -> None:
+        self.groups[group] -= 1
+        if self.groups[group] <= 0:
+            del self.groups[group]
 
 
 @dataclass
@@ -20,23 +53,25 @@ class Cluster:
     configuration: dict[str, Any] | None = None
     instances: dict[str, ContainerInstance] = field(default_factory=dict)
     tasks: dict[str, Task] = field(default_factory=dict)
+    counts: TaskCounts = field(default_factory=TaskCounts)
+    capacity_providers: list[str] = field(default_factory=list)
+    default_strategy: list[dict[str, Any]] = field(default_factory=list)
 
     def to_wire(self, include_tags: bool = True) -> dict[str, Any]:
-        active = [i for i in self.instances.values() if i.status != "INACTIVE"]
-        live = [t for t in self.tasks.values() if t.last_status != "STOPPED"]
+        active = sum(1 for i in self.instances.values() if i.status != "INACTIVE")
         wire: dict[str, Any] = {
             "clusterArn": self.arn,
             "clusterName": self.name,
             "status": self.status,
-            "registeredContainerInstancesCount": len(active),
-            "runningTasksCount": sum(1 for t in live if t.last_status == "RUNNING"),
-            "pendingTasksCount": sum(1 for t in live if t.is_pending),
+            "registeredContainerInstancesCount": active,
+            "runningTasksCount": self.counts.running,
+            "pendingTasksCount": self.counts.pending,
             "activeServicesCount": 0,
             "statistics": [],
             "tags": list(self.tags) if include_tags else [],
             "settings": list(self.settings),
-            "capacityProviders": [],
-            "defaultCapacityProviderStrategy": [],
+            "capacityProviders": list(self.capacity_providers),
+            "defaultCapacityProviderStrategy": [dict(item) for item in self.default_strategy],
         }
         if self.configuration is not None:
             wire["configuration"] = self.configuration
@@ -84,19 +119,49 @@ class ContainerInstance:
     status_reason: str | None = None
     deregistered_at: float | None = None
     task_ids: set[str] = field(default_factory=set)
+    counts: TaskCounts = field(default_factory=TaskCounts)
+    capacity_provider: str | None = None
+    _attributes_by_name: dict[str, str | None] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def attribute(self, name: str) -> str | None:
-        for attribute in self.attributes:
-            if attribute["name"] == name:
-                return attribute.get("value")
-        return None
+        return self._attribute_map().get(name)
 
     def has_attribute(self, name: str) -> bool:
-        return any(attribute["name"] == name for attribute in self.attributes)
+        return name in self._attribute_map()
 
-    def to_wire(self, tasks: dict[str, Task], include_tags: bool = True) -> dict[str, Any]:
-        mine = [tasks[task_id] for task_id in self.task_ids if task_id in tasks]
-        live = [t for t in mine if t.last_status != "STOPPED"]
+    def attributes_changed(self) -> None:
+        """Call after changing `attributes` in place, so lookups see the change."""
+        self._attributes_by_name = None
+
+    def _attribute_map(self) -> dict[str, str | None]:
+        # Placement reads attributes of every candidate for every task: a name -> value map
+        # instead of a scan of the list, rebuilt after each change.
+        found = self._attributes_by_name
+        if found is None:
+            found = self._attributes_by_name = {a["name"]: a.get("value") for a in self.attributes}
+        return found
+
+    # What the cluster query language (memberOf, ListContainerInstances filter) reads.
+    @property
+    def running_tasks_count(self) -> int:
+        return self.counts.running
+
+    @property
+    def agent_version(self) -> str:
+        return self.version_info.get("agentVersion", "")
+
+    @property
+    def task_groups(self) -> Collection[str]:
+        return self.counts.groups.keys()
+
+    @property
+    def is_external(self) -> bool:
+        """Registered by ECS Anywhere (the EXTERNAL launch type's instances)."""
+        return self.has_attribute(EXTERNAL_CAPABILITY)
+
+    def to_wire(self, include_tags: bool = True) -> dict[str, Any]:
         wire: dict[str, Any] = {
             "containerInstanceArn": self.arn,
             "ec2InstanceId": self.ec2_instance_id,
@@ -106,8 +171,8 @@ class ContainerInstance:
             "registeredResources": self.resources.registered(),
             "status": self.status,
             "agentConnected": self.agent_connected,
-            "runningTasksCount": sum(1 for t in live if t.last_status == "RUNNING"),
-            "pendingTasksCount": sum(1 for t in live if t.is_pending),
+            "runningTasksCount": self.counts.running,
+            "pendingTasksCount": self.counts.pending,
             "attributes": [dict(a) for a in self.attributes],
             "registeredAt": self.registered_at,
             "attachments": [],
@@ -115,10 +180,9 @@ class ContainerInstance:
         }
         if self.status_reason is not None:
             wire["statusReason"] = self.status_reason
+        if self.capacity_provider is not None:
+            wire["capacityProviderName"] = self.capacity_provider
         return wire
-
-
-PENDING_STATES = frozenset({"PROVISIONING", "PENDING", "ACTIVATING"})
 
 
 @dataclass
@@ -177,21 +241,27 @@ class Task:
     cluster_name: str
     cluster_arn: str
     task_definition: TaskDefinition
-    instance_id: str
-    instance_arn: str
     containers: list[Container]
-    holding: Holding
     created_at: float
     group: str
     overrides: dict[str, Any]
-    availability_zone: str | None
     attributes: list[dict[str, str]]
     attachments: list[dict[str, Any]]
     enable_execute_command: bool
     tags: Tags
-    cpu: str | None
-    memory: str | None
+    cpu: str
+    memory: str
     awsvpc: bool
+    launch_type: str = "EC2"
+    # EC2 and EXTERNAL tasks run on a container instance; Fargate tasks on none.
+    instance_id: str | None = None
+    instance_arn: str | None = None
+    holding: Holding = field(default_factory=lambda: EMPTY_HOLDING)
+    availability_zone: str | None = None
+    capacity_provider_name: str | None = None
+    platform_version: str | None = None
+    platform_family: str | None = None
+    ephemeral_storage: int | None = None  # GiB, Fargate only
     started_by: str | None = None
     last_status: str = "PENDING"
     desired_status: str = "RUNNING"
@@ -214,7 +284,6 @@ class Task:
             "taskArn": self.arn,
             "clusterArn": self.cluster_arn,
             "taskDefinitionArn": self.task_definition.arn,
-            "containerInstanceArn": self.instance_arn,
             "overrides": self.overrides,
             "lastStatus": self.last_status,
             "desiredStatus": self.desired_status,
@@ -222,15 +291,19 @@ class Task:
             "version": self.version,
             "createdAt": self.created_at,
             "group": self.group,
-            "launchType": "EC2",
+            "launchType": self.launch_type,
+            "cpu": self.cpu,
+            "memory": self.memory,
             "attachments": self.attachments,
             "attributes": self.attributes,
             "enableExecuteCommand": self.enable_execute_command,
             "tags": list(self.tags) if include_tags else [],
         }
         optional: dict[str, Any] = {
-            "cpu": self.cpu,
-            "memory": self.memory,
+            "containerInstanceArn": self.instance_arn,
+            "capacityProviderName": self.capacity_provider_name,
+            "platformVersion": self.platform_version,
+            "platformFamily": self.platform_family,
             "startedBy": self.started_by,
             "availabilityZone": self.availability_zone,
             "connectivity": self.connectivity,
@@ -238,5 +311,8 @@ class Task:
             "stoppedReason": self.stopped_reason,
         }
         wire.update({key: value for key, value in optional.items() if value is not None})
+        if self.ephemeral_storage is not None:
+            wire["ephemeralStorage"] = {"sizeInGiB": self.ephemeral_storage}
+            wire["fargateEphemeralStorage"] = {"sizeInGiB": self.ephemeral_storage}
         wire.update(self.times)
         return wire

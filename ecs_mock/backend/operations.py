@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import attributes, clusters, container_instances, start_task, tags, task_definitions, tasks
+from . import (
+    attributes,
+    clusters,
+    container_instances,
+    run_task,
+    start_task,
+    tags,
+    task_definitions,
+    tasks,
+)
 from .state import Region
 
 Handler = Callable[[Region, dict[str, Any]], dict[str, Any]]
@@ -26,6 +35,7 @@ OPERATIONS: dict[str, Handler] = {
     "UpdateContainerInstancesState": container_instances.update_container_instances_state,
     "DeregisterContainerInstance": container_instances.deregister_container_instance,
     "StartTask": start_task.start_task,
+    "RunTask": run_task.run_task,
     "DescribeTasks": tasks.describe_tasks,
     "ListTasks": tasks.list_tasks,
     "StopTask": tasks.stop_task,

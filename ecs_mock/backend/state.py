@@ -5,10 +5,13 @@ from __future__ import annotations
 import bisect
 import heapq
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..arns import ArnFactory, Ids
 from .models import Cluster, Task, TaskDefinition
+
+if TYPE_CHECKING:
+    from .idempotency import Remembered
 
 
 @dataclass(frozen=True)
@@ -53,8 +56,10 @@ class TaskIndex:
         keys = [
             ("cluster", "", desired),
             ("family", task.family, desired),
-            ("containerInstance", task.instance_id, desired),
+            ("launchType", task.launch_type, desired),
         ]
+        if task.instance_id is not None:
+            keys.append(("containerInstance", task.instance_id, desired))
         if task.started_by is not None:
             keys.append(("startedBy", task.started_by, desired))
         return keys
@@ -115,10 +120,23 @@ def contains(pool: list[int], number: int) -> bool:
 
 @dataclass(order=True)
 class Event:
+    """Something due at a clock time: a task's next lifecycle step (`target` is the task id,
+    `action` the state it enters, or EXPIRED), or an action another part of the backend
+    registered with `lifecycle.on_action` (`target` is whatever key that part chose)."""
+
     due: float
     seq: int
-    task_id: str = field(compare=False)
-    state: str = field(compare=False)
+    target: str = field(compare=False)
+    action: str = field(compare=False)
+
+
+@dataclass(frozen=True, eq=False)
+class Ref:
+    """One keyed entry of a Region store whose values are not objects with a key of their own
+    (a clientToken's remembered answer): what `Region.touch` takes for it."""
+
+    kind: str
+    key: str
 
 
 # What changed since the last commit: id(object) -> (its region, the object). Objects are kept,
@@ -147,16 +165,22 @@ class Region:
         self.tasks: dict[str, Task] = {}
         self.task_index: dict[str, TaskIndex] = {}
         self.subnet_zones: dict[str, str] = {}  # declared by tests (TestControls.add_subnet)
+        # (operation, cluster, clientToken) -> the first answer (idempotency.py), oldest first
+        self.client_tokens: dict[tuple[str, str, str], Remembered] = {}
+        # Fargate capacity providers a test made unavailable (TestControls.set_capacity)
+        self.capacity_unavailable: set[str] = set()
         self._events: list[Event] = []
         self._seq = 0
-        self.pending: dict[str, list[Event]] = {}  # task id -> its queued steps
+        self.pending: dict[str, list[Event]] = {}  # target (a task id, ...) -> queued events
+        self.loose_targets: set[str] = set()  # targets of queued events that are not tasks
         # Shared with the Backend once the region belongs to it (Backend.settle).
         self.changes: Changes = {} if changes is None else changes
 
     def touch(self, *changed: Any) -> None:
-        """Note resources (clusters, instances, tasks, task definitions, this region) that were
-        created, changed or removed, so the server's state file writes exactly these. Every
-        change to stored state must be followed by a touch of what holds it."""
+        """Note resources (clusters, instances, tasks, task definitions, this region, or a
+        `Ref` to a keyed entry) that were created, changed or removed, so the server's state
+        file writes exactly these. Every change to stored state must be followed by a touch of
+        what holds it."""
         for item in changed:
             self.changes[id(item)] = (self, item)
 
@@ -164,24 +188,25 @@ class Region:
     def last_seq(self) -> int:
         return self._seq
 
-    def resume_seq(self, seq: int) -> None:
-        self._seq = max(self._seq, seq)
-
-    def schedule(self, due: float, task_id: str, state: str, seq: int | None = None) -> None:
+    def schedule(self, due: float, target: str, action: str, seq: int | None = None) -> None:
         """Queue a step; due is kept to the millisecond, as ECS timestamps are. (`seq` is given
         only when a state file restores a queued step.)"""
+        restoring = seq is not None
         if seq is None:
             self._seq += 1
             seq = self._seq
-            self.touch(self)  # the region keeps the sequence
-            task = self.tasks.get(task_id)
-            if task is not None:
-                self.touch(task)
         else:
             self._seq = max(self._seq, seq)
-        event = Event(round(due, 3), seq, task_id, state)
+        event = Event(round(due, 3), seq, target, action)
         heapq.heappush(self._events, event)
-        self.pending.setdefault(task_id, []).append(event)
+        self.pending.setdefault(target, []).append(event)
+        # A task keeps its own queued steps; any other target's are kept by the region.
+        owner: Any = self.tasks.get(target)
+        if owner is None:
+            self.loose_targets.add(target)
+            owner = self
+        if not restoring:
+            self.touch(owner)
 
     def next_due(self, now: float) -> Event | None:
         """The earliest step due by `now`; popped one at a time so that a step which schedules
@@ -189,14 +214,19 @@ class Region:
         if not self._events or self._events[0].due > now:
             return None
         event = heapq.heappop(self._events)
-        queued = self.pending.get(event.task_id)
+        target = event.target
+        queued = self.pending.get(target)
         if queued is not None:
             queued.remove(event)
             if not queued:
-                del self.pending[event.task_id]
-        task = self.tasks.get(event.task_id)
+                del self.pending[target]
+        task = self.tasks.get(target)
         if task is not None:
             self.touch(task)
+        elif target in self.loose_targets:
+            self.touch(self)
+            if target not in self.pending:
+                self.loose_targets.discard(target)
         return event
 
     def index_for(self, cluster: str) -> TaskIndex:

@@ -10,6 +10,7 @@ from typing import Any
 
 from .. import clock
 from ..errors import EcsError, client_error, invalid_parameter
+from . import fargate
 from .lookup import NAME_PATTERN, find_task_definition, split_task_definition
 from .models import TaskDefinition
 from .paging import paged
@@ -103,8 +104,11 @@ def _requires_attributes(body: dict[str, Any]) -> list[dict[str, str]]:
 
 
 def _compatibilities(body: dict[str, Any], requires: list[str]) -> list[str]:
+    """The launch types a task definition can run on, as ECS computes them.
+
+    A non-awsvpc definition is EC2 and EXTERNAL (ECS Anywhere runs bridge, host and none); an
+    awsvpc one is EC2, and FARGATE too when its task size is one Fargate offers."""
     network_mode = body.get("networkMode", "bridge")
-    fargate_ready = network_mode == "awsvpc" and body.get("cpu") and body.get("memory")
     if "FARGATE" in requires and network_mode != "awsvpc":
         raise client_error("Fargate only supports network mode 'awsvpc'.")
     if "FARGATE" in requires:
@@ -112,9 +116,20 @@ def _compatibilities(body: dict[str, Any], requires: list[str]) -> list[str]:
         for size in ("cpu", "memory"):
             if not body.get(size):
                 raise client_error(f"Fargate requires that '{size}' be defined at the task level.")
-    if requires == ["EXTERNAL"]:
-        return ["EXTERNAL"]
-    return ["EC2", "FARGATE"] if fargate_ready else ["EC2"]
+    cpu, memory = body.get("cpu"), body.get("memory")
+    fargate_size = bool(cpu and memory and fargate.is_valid_size(int(cpu), int(memory)))
+    if "FARGATE" in requires and not fargate_size:
+        raise client_error(fargate.no_configuration(cpu, memory))
+    if network_mode != "awsvpc":
+        compatible = ["EXTERNAL", "EC2"]  # the order ECS reports (AWS CLI examples)
+    else:
+        compatible = ["EC2", "FARGATE"] if fargate_size else ["EC2"]
+    if "EXTERNAL" in requires and "EXTERNAL" not in compatible:
+        # Mock decision: ECS Anywhere documents bridge, host and none; this names the conflict.
+        raise client_error(
+            "Tasks using the EXTERNAL launch type do not support network mode 'awsvpc'."
+        )
+    return compatible
 
 
 def _check_volumes(volumes: list[dict[str, Any]]) -> None:

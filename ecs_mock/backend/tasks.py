@@ -43,7 +43,7 @@ def _pools(index: TaskIndex, params: dict[str, Any]) -> list[list[int]]:
     the requested desiredStatus."""
     desired = params.get("desiredStatus", "RUNNING")
     pools = [index.pool(("cluster", "", desired))]
-    for name in ("startedBy", "family", "containerInstance"):
+    for name in ("startedBy", "family", "containerInstance", "launchType"):
         if name in params:
             pools.append(index.pool((name, params[name], desired)))
     return pools
@@ -72,11 +72,10 @@ def list_tasks(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     if (
         params.get("serviceName")
         or params.get("daemonName")
-        or params.get("launchType", "EC2") != "EC2"
         # "PENDING doesn't return any results" (ECS API reference).
         or params.get("desiredStatus") == "PENDING"
     ):
-        # StartTask only makes EC2 tasks, never service or daemon ones: these match nothing.
+        # No service or daemon starts tasks (yet): these match nothing.
         return {"taskArns": []}
     index = region.index_for(cluster.name)
     numbers = list(islice(_matching(_pools(index, filters), after), size + 1))

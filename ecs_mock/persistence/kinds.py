@@ -19,13 +19,22 @@ write a `Kind` below, list it in `KINDS` (parents before children) and name the 
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..arns import parse_arn
-from ..backend import lifecycle
-from ..backend.models import Cluster, Container, ContainerInstance, Task, TaskDefinition
+from ..backend import idempotency, lifecycle
+from ..backend.idempotency import Remembered
+from ..backend.models import (
+    Cluster,
+    Container,
+    ContainerInstance,
+    Task,
+    TaskCounts,
+    TaskDefinition,
+)
 from ..backend.resources import Resources
 from ..backend.state import Region
 from .codec import CodecError, field_type, from_json
@@ -61,15 +70,16 @@ class Kind:
     name: str  # the rows' `kind`
     model: type
     fields: Fields
-    key: Callable[[Any], str]  # the row's key for a live object
+    key: Callable[[Any], str]  # the row's key of an object (kinds touched by Ref: unused)
     find: Callable[[Region, str], Any]  # the live object a key names, None once it is gone
-    every: Callable[[Region], Iterable[Any]]
+    every: Callable[[Region], Iterable[tuple[str, Any]]]  # (key, object) of every live one
     body: Callable[[Region, Any], Json]  # the API shape
     extra: Callable[[Region, Any], Json]  # internal values beyond the Internal() fields
     derive: Callable[[Region, str, Json, Json], dict[str, Any]]  # the Derived fields' values
-    link: Callable[[Region, Any, Json, Json], None]  # put it into the region (body, internal)
-    # (operation, body -> that operation's response) to check a body against the ECS model
-    schema: tuple[str, Callable[[Json, Json], Json]]
+    link: Callable[[Loading, Any, Json, Json], None]  # put it into the region (body, internal)
+    # (operation, body -> that operation's response) to check a body against the ECS model;
+    # None for what has no API shape of its own
+    schema: tuple[str, Callable[[Json, Json], Json]] | None
     nested: Mapping[str, Fields] = field(default_factory=dict)  # fields of nested models
 
 
@@ -129,6 +139,16 @@ def _no_extra(region: Region, obj: Any) -> Json:
     return {}
 
 
+@dataclass
+class Loading:
+    """One region being read from a file, and what its rows leave for `finish`."""
+
+    region: Region
+    task_numbers: dict[str, list[tuple[int, Task]]] = field(default_factory=dict)
+    last_numbers: dict[str, int] = field(default_factory=dict)
+    key: str = ""  # the row being read
+
+
 # -- task definitions -----------------------------------------------------------------------
 
 TASK_DEFINITION_FIELDS: Fields = {
@@ -148,8 +168,9 @@ def _find_definition(region: Region, key: str) -> TaskDefinition | None:
 
 
 def _link_definition(
-    region: Region, definition: TaskDefinition, body: Json, internal: Json
+    loading: Loading, definition: TaskDefinition, body: Json, internal: Json
 ) -> None:
+    region = loading.region
     revisions = region.families.setdefault(definition.family, [])
     _require(
         definition.revision == len(revisions) + 1,
@@ -168,7 +189,9 @@ TASK_DEFINITIONS = Kind(
     fields=TASK_DEFINITION_FIELDS,
     key=lambda d: f"{d.family}:{d.revision}",
     find=_find_definition,
-    every=lambda region: (d for revisions in region.families.values() for d in revisions),
+    every=lambda region: (
+        (f"{d.family}:{d.revision}", d) for revisions in region.families.values() for d in revisions
+    ),
     body=lambda region, d: d.body,
     extra=_no_extra,
     derive=lambda region, key, body, internal: {"body": body},
@@ -187,6 +210,9 @@ CLUSTER_FIELDS: Fields = {
     "configuration": Api("configuration", None),
     "instances": Derived("the container instance rows of this cluster"),
     "tasks": Derived("the task rows of this cluster"),
+    "counts": Derived("recounted from the task rows (finish)"),
+    "capacity_providers": Api("capacityProviders"),
+    "default_strategy": Api("defaultCapacityProviderStrategy"),
 }
 
 
@@ -196,14 +222,15 @@ def _cluster_extra(region: Region, cluster: Cluster) -> Json:
     return {"last_task_number": index.last_number if index else 0}
 
 
-def _link_cluster(region: Region, cluster: Cluster, body: Json, internal: Json) -> None:
+def _link_cluster(loading: Loading, cluster: Cluster, body: Json, internal: Json) -> None:
+    region = loading.region
     _require(
         cluster.name not in region.clusters and cluster.arn == region.arns.cluster(cluster.name),
         f"cluster {cluster.arn}: duplicate, or the ARN does not match its name",
     )
     region.clusters[cluster.name] = cluster
     last = from_json(int, internal.get("last_task_number"), f"cluster {cluster.name}")
-    region.index_for(cluster.name).resume_after(last)
+    loading.last_numbers[cluster.name] = last
 
 
 CLUSTERS = Kind(
@@ -212,10 +239,15 @@ CLUSTERS = Kind(
     fields=CLUSTER_FIELDS,
     key=lambda c: c.name,
     find=lambda region, key: region.clusters.get(key),
-    every=lambda region: region.clusters.values(),
+    every=lambda region: region.clusters.items(),
     body=lambda region, c: api_body(CLUSTER_FIELDS, c),
     extra=_cluster_extra,
-    derive=lambda region, key, body, internal: {"instances": {}, "tasks": {}},  # filled by rows
+    # Filled by the instance and task rows, and recounted once they are in (finish).
+    derive=lambda region, key, body, internal: {
+        "instances": {},
+        "tasks": {},
+        "counts": TaskCounts(),
+    },
     link=_link_cluster,
     schema=("DescribeClusters", lambda b, i: {"clusters": [b], "failures": []}),
 )
@@ -238,6 +270,9 @@ CONTAINER_INSTANCE_FIELDS: Fields = {
     "status_reason": Api("statusReason", None),
     "deregistered_at": Internal(),
     "task_ids": Derived("the task rows that say they are on this instance"),
+    "counts": Derived("recounted from the task rows (finish)"),
+    "capacity_provider": Api("capacityProviderName", None),
+    "_attributes_by_name": Derived("a lookup cache, rebuilt on first use"),
 }
 # Resources: what registeredResources shows, and what only the internal column keeps.
 RESOURCES_REGISTERED = ("cpu", "memory", "tcp_reserved", "udp_reserved", "gpu_ids", "extra")
@@ -301,10 +336,14 @@ def _derive_instance(region: Region, key: str, body: Json, internal: Json) -> Js
         "instance_id": parts[1],
         "resources": _resources(body, internal, where),
         "task_ids": set(),  # filled by the task rows
+        "counts": TaskCounts(),  # recounted once they are in (finish)
     }
 
 
-def _link_instance(region: Region, instance: ContainerInstance, body: Json, internal: Json) -> None:
+def _link_instance(
+    loading: Loading, instance: ContainerInstance, body: Json, internal: Json
+) -> None:
+    region = loading.region
     cluster = region.clusters.get(instance.cluster)
     _require(cluster is not None, f"container instance {instance.arn}: its cluster is missing")
     assert cluster is not None
@@ -324,7 +363,9 @@ CONTAINER_INSTANCES = Kind(
     fields=CONTAINER_INSTANCE_FIELDS,
     key=lambda i: f"{i.cluster}/{i.instance_id}",
     find=_find_instance,
-    every=lambda region: (i for c in region.clusters.values() for i in c.instances.values()),
+    every=lambda region: (
+        (f"{c.name}/{key}", i) for c in region.clusters.values() for key, i in c.instances.items()
+    ),
     body=_instance_body,
     extra=_instance_extra,
     derive=_derive_instance,
@@ -362,7 +403,7 @@ TASK_FIELDS: Fields = {
     "cluster_arn": Api("clusterArn"),
     "task_definition": Derived("the task definition row that taskDefinitionArn names"),
     "instance_id": Internal(),
-    "instance_arn": Api("containerInstanceArn"),
+    "instance_arn": Api("containerInstanceArn", None),  # Fargate tasks have none
     "containers": Derived("the body's containers, with internal.container_internals"),
     "holding": Internal(),
     "created_at": Api("createdAt"),
@@ -373,9 +414,14 @@ TASK_FIELDS: Fields = {
     "attachments": Api("attachments"),
     "enable_execute_command": Api("enableExecuteCommand"),
     "tags": Api("tags"),
-    "cpu": Api("cpu", None),
-    "memory": Api("memory", None),
+    "cpu": Api("cpu"),
+    "memory": Api("memory"),
     "awsvpc": Internal(),
+    "launch_type": Api("launchType"),
+    "capacity_provider_name": Api("capacityProviderName", None),
+    "platform_version": Api("platformVersion", None),
+    "platform_family": Api("platformFamily", None),
+    "ephemeral_storage": Derived("ephemeralStorage.sizeInGiB"),
     "started_by": Api("startedBy", None),
     "last_status": Api("lastStatus"),
     "desired_status": Api("desiredStatus"),
@@ -398,14 +444,19 @@ TIME_MEMBERS = (
 _STEPS = frozenset({*lifecycle.ORDER, lifecycle.EXPIRED})
 
 
+def _task_action(action: Any) -> bool:
+    """A lifecycle step, or an action some part of the backend registered a handler for."""
+    return isinstance(action, str) and (action in _STEPS or action in lifecycle._actions)
+
+
 def _task_extra(region: Region, task: Task) -> Json:
     cluster = region.clusters.get(task.cluster_name)
-    instance = cluster.instances.get(task.instance_id) if cluster else None
+    instance = cluster.instances.get(task.instance_id or "") if cluster else None
     index = region.task_index.get(task.cluster_name)
     return {
         "container_internals": [internal_values(CONTAINER_FIELDS, c) for c in task.containers],
-        # Steps still queued for this task: [due, sequence, state].
-        "queued_steps": [[e.due, e.seq, e.state] for e in region.pending.get(task.task_id, [])],
+        # Events still queued for this task: [due, sequence, action].
+        "queued_steps": [[e.due, e.seq, e.action] for e in region.pending.get(task.task_id, [])],
         "index_number": index.number_of.get(task.task_id) if index else None,
         "on_instance": instance is not None and task.task_id in instance.task_ids,
     }
@@ -432,16 +483,21 @@ def _derive_task(region: Region, key: str, body: Json, internal: Json) -> Json:
         for name in TIME_MEMBERS
         if name in body
     }
+    storage = body.get("ephemeralStorage")
     return {
         "task_id": key,
         "cluster_name": cluster_name,
         "task_definition": definition,
         "containers": containers,
         "times": times,
+        "ephemeral_storage": (
+            None if storage is None else from_json(int, storage.get("sizeInGiB"), where)
+        ),
     }
 
 
-def _link_task(region: Region, task: Task, body: Json, internal: Json) -> None:
+def _link_task(loading: Loading, task: Task, body: Json, internal: Json) -> None:
+    region = loading.region
     where = f"task {task.arn}"
     _require(task.to_wire() == body, f"{where}: the row does not read back as written")
     cluster = region.clusters.get(task.cluster_name)
@@ -451,17 +507,17 @@ def _link_task(region: Region, task: Task, body: Json, internal: Json) -> None:
     cluster.tasks[task.task_id] = task
     region.tasks[task.task_id] = task
     if from_json(bool, internal.get("on_instance"), f"{where}.on_instance"):
-        instance = cluster.instances.get(task.instance_id)
+        instance = cluster.instances.get(task.instance_id or "")
         _require(instance is not None, f"{where}: its container instance is missing")
         assert instance is not None
         instance.task_ids.add(task.task_id)
     number = from_json(int, internal.get("index_number"), f"{where}.index_number")
     _require(number > 0, f"{where}: index_number must be positive")
-    region.index_for(task.cluster_name).add(task, number)
+    loading.task_numbers.setdefault(task.cluster_name, []).append((number, task))
     steps = from_json(list[list[Any]], internal.get("queued_steps"), f"{where}.queued_steps")
     for step in steps:
         _require(
-            len(step) == 3 and step[2] in _STEPS and type(step[1]) is int,
+            len(step) == 3 and type(step[1]) is int and _task_action(step[2]),
             f"{where}: a queued step is not [due, sequence, state]",
         )
         due = from_json(float, step[0], f"{where}.queued_steps")
@@ -474,7 +530,7 @@ TASKS = Kind(
     fields=TASK_FIELDS,
     key=lambda t: t.task_id,
     find=lambda region, key: region.tasks.get(key),
-    every=lambda region: region.tasks.values(),
+    every=lambda region: region.tasks.items(),
     body=lambda region, t: t.to_wire(),
     extra=_task_extra,
     derive=_derive_task,
@@ -483,8 +539,45 @@ TASKS = Kind(
     nested={"containers": CONTAINER_FIELDS},
 )
 
+# -- clientToken answers (idempotency.py) ---------------------------------------------------
+
+CLIENT_TOKEN_FIELDS: Fields = {
+    "fingerprint": Internal(),
+    "response": Internal(),
+    "resource_ids": Internal(),
+    "expires": Internal(),
+}
+
+
+def _token(key: str) -> tuple[str, str, str]:
+    scope = json.loads(key)
+    _require(
+        isinstance(scope, list) and len(scope) == 3 and all(isinstance(p, str) for p in scope),
+        f"client token {key!r}: the key is not [operation, cluster, token]",
+    )
+    return (scope[0], scope[1], scope[2])
+
+
+def _link_token(loading: Loading, remembered: Remembered, body: Json, internal: Json) -> None:
+    loading.region.client_tokens[_token(loading.key)] = remembered
+
+
+CLIENT_TOKENS = Kind(
+    name=idempotency.KIND,
+    model=Remembered,
+    fields=CLIENT_TOKEN_FIELDS,
+    key=lambda remembered: "",  # touched by Ref(KIND, token_key(...)): the key is not on it
+    find=lambda region, key: region.client_tokens.get(_token(key)),
+    every=lambda region: ((idempotency.token_key(k), v) for k, v in region.client_tokens.items()),
+    body=lambda region, remembered: {},  # no API shape of its own: the answer is internal
+    extra=_no_extra,
+    derive=lambda region, key, body, internal: {},
+    link=_link_token,
+    schema=None,
+)
+
 # Parents before children: a task needs its cluster, instance and task definition loaded.
-KINDS: tuple[Kind, ...] = (TASK_DEFINITIONS, CLUSTERS, CONTAINER_INSTANCES, TASKS)
+KINDS: tuple[Kind, ...] = (TASK_DEFINITIONS, CLUSTERS, CONTAINER_INSTANCES, TASKS, CLIENT_TOKENS)
 KIND_OF_MODEL: dict[type, Kind] = {kind.model: kind for kind in KINDS}
 KIND_NAMED: dict[str, Kind] = {kind.name: kind for kind in KINDS}
 
@@ -498,24 +591,67 @@ REGION_STORES: Mapping[str, str] = {
     "clusters": CLUSTERS.name,
     "families": TASK_DEFINITIONS.name,
     "tasks": TASKS.name,
+    "client_tokens": CLIENT_TOKENS.name,
     "task_index": "rebuilt from task rows (index_number) and cluster rows (last_task_number)",
     "subnet_zones": "the regions row",
-    "_events": "task rows (queued_steps)",
-    "_seq": "the regions row",
-    "pending": "task rows (queued_steps)",
+    "capacity_unavailable": "the regions row",
+    "_events": "task rows (queued_steps) and the regions row (queued_actions)",
+    "pending": "task rows (queued_steps) and the regions row (queued_actions)",
+    "loose_targets": "the regions row (queued_actions)",
+    "_seq": "rebuilt: after the largest queued sequence (only their order matters)",
     "changes": "not state: what the next commit writes",
 }
 
 
 def region_internal(region: Region) -> Json:
-    return {"subnet_zones": dict(region.subnet_zones), "last_seq": region.last_seq}
+    actions = [
+        [event.due, event.seq, event.target, event.action]
+        for target in sorted(region.loose_targets)
+        for event in region.pending.get(target, [])
+    ]
+    return {
+        "subnet_zones": dict(region.subnet_zones),
+        "capacity_unavailable": sorted(region.capacity_unavailable),
+        "queued_actions": actions,
+    }
 
 
-def restore_region(region: Region, internal: Json) -> None:
+def restore_region(loading: Loading, internal: Json) -> None:
+    region = loading.region
     where = f"region {region.account_id}/{region.region}"
     zones = from_json(dict[str, str], internal.get("subnet_zones"), f"{where}.subnet_zones")
     region.subnet_zones.update(zones)
-    region.resume_seq(from_json(int, internal.get("last_seq"), f"{where}.last_seq"))
+    unavailable = internal.get("capacity_unavailable")
+    region.capacity_unavailable.update(from_json(list[str], unavailable, where))
+    for step in from_json(list[list[Any]], internal.get("queued_actions"), where):
+        _require(
+            len(step) == 4
+            and type(step[1]) is int
+            and all(isinstance(part, str) for part in step[2:]),
+            f"{where}: a queued action is not [due, sequence, target, action]",
+        )
+        due = from_json(float, step[0], f"{where}.queued_actions")
+        region.schedule(due, step[2], step[3], seq=step[1])
+
+
+def finish(loading: Loading) -> None:
+    """Once every row of a region is in: the ListTasks indexes and the live task counters."""
+    region = loading.region
+    for cluster_name, numbered in loading.task_numbers.items():
+        numbered.sort(key=lambda pair: pair[0])
+        index = region.index_for(cluster_name)
+        for number, task in numbered:
+            _require(number > index.last_number, f"task {task.arn}: its index_number repeats")
+            index.add(task, number)
+    for cluster_name, last in loading.last_numbers.items():
+        region.index_for(cluster_name).resume_after(last)
+    for task in region.tasks.values():
+        cluster = region.clusters[task.cluster_name]
+        instance = lifecycle.instance_of(region, task)
+        for counts in (cluster.counts, *([instance.counts] if instance else [])):
+            counts.moved(None, task.last_status)
+            if task.last_status != "STOPPED":
+                counts.joined(task.group)
 
 
 def encode(kind: Kind, region: Region, obj: Any) -> tuple[Json, Json]:
@@ -525,12 +661,14 @@ def encode(kind: Kind, region: Region, obj: Any) -> tuple[Json, Json]:
     return kind.body(region, obj), internal
 
 
-def decode(kind: Kind, region: Region, key: str, body: Json, internal: Json) -> None:
+def decode(kind: Kind, loading: Loading, key: str, body: Json, internal: Json) -> None:
     """Rebuild one object from its row and put it into the region."""
+    region = loading.region
+    loading.key = key
     where = f"{kind.name} {key}"
     values = field_values(kind.model, kind.fields, body, internal, where)
     values.update(kind.derive(region, key, body, internal))
-    declared = {f.name for f in dataclasses.fields(kind.model)}
+    declared = {f.name for f in dataclasses.fields(kind.model) if f.init}
     _require(set(values) == declared, f"{where}: fields {sorted(declared - set(values))} unset")
     obj = kind.model(**values)
-    kind.link(region, obj, body, internal)
+    kind.link(loading, obj, body, internal)

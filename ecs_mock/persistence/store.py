@@ -29,9 +29,20 @@ from typing import Any
 from .. import _schema
 from ..arns import Ids
 from ..backend import Backend, Region
+from ..backend.state import Ref
 from ..errors import server_error
 from .codec import json_default
-from .kinds import KIND_NAMED, KIND_OF_MODEL, KINDS, decode, encode, region_internal, restore_region
+from .kinds import (
+    KIND_NAMED,
+    KIND_OF_MODEL,
+    KINDS,
+    Loading,
+    decode,
+    encode,
+    finish,
+    region_internal,
+    restore_region,
+)
 
 logger = logging.getLogger("ecs_mock.server")
 APPLICATION_ID = 0x45435331  # "ECS1", in the SQLite header (`PRAGMA application_id`)
@@ -299,15 +310,15 @@ class StateFile:
                 ids = Ids.restored(_ids_state(rows["ids"], where))
             except ValueError as error:
                 raise StateFileError(f"{where}: {error}") from None
-        regions: dict[tuple[str, str], Region] = {}
+        regions: dict[tuple[str, str], Loading] = {}
         for account_id, name, internal in db.execute(
             "SELECT account_id, region, internal FROM regions ORDER BY rowid"
         ):
-            region = Region(str(account_id), str(name), ids, backend.timings)
+            loading = Loading(Region(str(account_id), str(name), ids, backend.timings))
             where = f"{self.source}, region {account_id}/{name}"
             with _reading(where):
-                restore_region(region, _loads(internal, where))
-            regions[(region.account_id, region.region)] = region
+                restore_region(loading, _loads(internal, where))
+            regions[(str(account_id), str(name))] = loading
         known = ", ".join(KIND_NAMED)
         for (kind_name,) in db.execute("SELECT DISTINCT kind FROM resources"):
             if kind_name not in KIND_NAMED:
@@ -327,11 +338,16 @@ class StateFile:
                     raise StateFileError(f"{where}: no such account and region in the file")
                 body = _loads(body_text, f"{where}: body")
                 internal = _loads(internal_text, f"{where}: internal")
-                operation, response = kind.schema
                 with _reading(where):
-                    _schema.check_response(operation, response(body, internal))
+                    if kind.schema is not None:
+                        operation, response = kind.schema
+                        _schema.check_response(operation, response(body, internal))
                     decode(kind, owner, str(key), body, internal)
-        return ids, list(regions.values())
+        for loading in regions.values():
+            where = f"{self.source}, region {loading.region.account_id}/{loading.region.region}"
+            with _reading(where):
+                finish(loading)
+        return ids, [loading.region for loading in regions.values()]
 
     # -- writing (the Backend's journal) --------------------------------------------------
 
@@ -378,7 +394,7 @@ class StateFile:
             for kind in KINDS:
                 db.executemany(
                     _UPSERT_RESOURCE,
-                    [self._row(kind, region, obj) for obj in kind.every(region)],
+                    [self._row(kind, region, key, obj) for key, obj in kind.every(region)],
                 )
 
     def _write_changes(self, backend: Backend) -> None:
@@ -390,15 +406,19 @@ class StateFile:
             if isinstance(obj, Region):
                 regions[(obj.account_id, obj.region)] = obj
                 continue
-            kind = KIND_OF_MODEL[type(obj)]
-            ident = (region.account_id, region.region, kind.name, kind.key(obj))
+            if isinstance(obj, Ref):
+                kind, key = KIND_NAMED[obj.kind], obj.key
+            else:
+                kind = KIND_OF_MODEL[type(obj)]
+                key = kind.key(obj)
+            ident = (region.account_id, region.region, kind.name, key)
             if ident in upserts or ident in deletes:
                 continue  # the old and the new object under one key (a re-registration)
-            live = kind.find(region, ident[3])
+            live = kind.find(region, key)
             if live is None:
                 deletes.add(ident)
             else:
-                upserts[ident] = self._row(kind, region, live)
+                upserts[ident] = self._row(kind, region, key, live)
         for region in regions.values():
             self._write_region(region)
         if deletes:
@@ -413,7 +433,6 @@ class StateFile:
         )
 
     @staticmethod
-    def _row(kind: Any, region: Region, obj: Any) -> tuple[str, ...]:
+    def _row(kind: Any, region: Region, key: str, obj: Any) -> tuple[str, ...]:
         body, internal = encode(kind, region, obj)
-        key = kind.key(obj)
         return (region.account_id, region.region, kind.name, key, _dumps(body), _dumps(internal))

@@ -184,7 +184,7 @@ class ServerApp:
                 for cluster in region.clusters.values():
                     wire = cluster.to_wire()
                     wire["containerInstances"] = [
-                        instance.to_wire(cluster.tasks) for instance in cluster.instances.values()
+                        instance.to_wire() for instance in cluster.instances.values()
                     ]
                     wire["tasks"] = [task.to_wire() for task in cluster.tasks.values()]
                     clusters.append(wire)

@@ -1,0 +1,105 @@
+"""clientToken idempotency: a replayed request gets the first answer; a changed one, a conflict.
+
+"If you don't specify a client token, the AWS SDKs and CLI generate one" (ECS idempotency
+docs), so every botocore RunTask carries one and botocore's retries resend it. Scope is the
+operation and the cluster; a token is remembered for 24 hours of clock time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import EcsError, invalid_parameter
+from .state import Ref, Region
+
+TTL_SECONDS = 24 * 3600
+MAX_TOKEN = 64
+# Mock decision: a region remembers at most this many tokens (the oldest are forgotten first),
+# so a long-running server's memory stays bounded although every SDK call sends a new token.
+MAX_REMEMBERED = 10_000
+KIND = "client-token"  # the state file's rows of remembered answers
+
+
+def token_key(key: tuple[str, str, str]) -> str:
+    """A remembered answer's key as the state file names it (Region.touch(Ref(KIND, ...)))."""
+    return json.dumps(list(key))
+
+
+@dataclass
+class Remembered:
+    fingerprint: str
+    response: str  # the first answer, as JSON text
+    resource_ids: list[str]
+    expires: float
+
+
+def check_token(token: str | None, limit: int = MAX_TOKEN) -> None:
+    """Up to `limit` ASCII characters 33-126 (documented); the messages are a Mock decision."""
+    if token is None:
+        return
+    if len(token) > limit:
+        raise invalid_parameter(f"clientToken longer than {limit}.")
+    if not token or any(not 33 <= ord(character) <= 126 for character in token):
+        raise invalid_parameter(
+            "clientToken may contain only ASCII characters from ! (33) to ~ (126)."
+        )
+
+
+def fingerprint(params: dict[str, Any]) -> str:
+    """The request minus its token, canonically: two requests are "the same" when equal here."""
+    rest = {key: value for key, value in params.items() if key != "clientToken"}
+    text = json.dumps(rest, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def replay(
+    region: Region, scope: tuple[str, str], params: dict[str, Any], now: float
+) -> dict[str, Any] | None:
+    """The first answer to this token, or None when it is new (or expired). A token reused with
+    other parameters is a ConflictException naming the first request's resources."""
+    token = params.get("clientToken")
+    if token is None:
+        return None
+    key = (*scope, token)
+    found = region.client_tokens.get(key)
+    if found is None:
+        return None
+    if found.expires <= now:
+        del region.client_tokens[key]
+        region.touch(Ref(KIND, token_key(key)))
+        return None
+    if found.fingerprint != fingerprint(params):
+        # Mock decision: ECS documents the exception and its resourceIds, not the message.
+        raise EcsError(
+            "ConflictException",
+            "The clientToken was already used by a request with different parameters.",
+            fields={"resourceIds": list(found.resource_ids)},
+        )
+    answer: dict[str, Any] = json.loads(found.response)
+    return answer
+
+
+def remember(
+    region: Region,
+    scope: tuple[str, str],
+    params: dict[str, Any],
+    response: dict[str, Any],
+    resource_ids: list[str],
+    now: float,
+) -> None:
+    token = params.get("clientToken")
+    if token is None:
+        return
+    tokens = region.client_tokens
+    key = (*scope, token)
+    tokens[key] = Remembered(
+        fingerprint(params), json.dumps(response), resource_ids, now + TTL_SECONDS
+    )
+    region.touch(Ref(KIND, token_key(key)))
+    while len(tokens) > MAX_REMEMBERED:
+        oldest = next(iter(tokens))
+        del tokens[oldest]
+        region.touch(Ref(KIND, token_key(oldest)))

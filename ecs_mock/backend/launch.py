@@ -1,0 +1,238 @@
+"""The one launch pipeline: what a task will be (`prepare`), then making it (`launch`).
+
+StartTask (the instances are named), RunTask (the scheduler picks) and the service scheduler are
+front ends that differ only in how they choose where each task goes. All of them resolve the
+request into one `LaunchSpec` with the shared checks of `launch_checks`, then call `launch` once
+per task; `launch` reserves what the task holds, stores it and starts its lifecycle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import fargate, lifecycle, subnets
+from .launch_checks import (
+    awsvpc_configuration,
+    check_container_memory,
+    check_overrides,
+    echo_overrides,
+    task_tags,
+    volume_configuration,
+)
+from .models import Cluster, Container, ContainerInstance, Tags, Task, TaskDefinition
+from .placement import demand, effective_containers, gpu_count, required_attributes
+from .resources import Demand
+from .state import Region
+from .task_definitions import task_size
+
+
+@dataclass
+class LaunchSpec:
+    """Everything a launch request decides before any instance is chosen."""
+
+    cluster: Cluster
+    definition: TaskDefinition
+    launch_type: str
+    containers: list[dict[str, Any]]  # container definitions with overrides applied
+    echo: dict[str, Any]  # the overrides as the task reports them
+    cpu: str  # what the task reports: its task-level size, else the containers' sum
+    memory: str
+    demand: Demand
+    required: list[str]  # attributes an instance must have
+    tags: Tags
+    group: str
+    started_by: str | None
+    execute_command: bool
+    volume: dict[str, Any] | None
+    vpc: dict[str, Any] | None  # awsvpcConfiguration, for awsvpc tasks
+    subnet_zones: dict[str, str | None] = field(default_factory=dict)
+    platform_version: str | None = None
+    platform_family: str | None = None
+    ephemeral_storage: int | None = None
+
+    @property
+    def zones(self) -> frozenset[str] | None:
+        """The zones an EC2 instance must be in for this task (None: not checked)."""
+        return subnets.known_zones(self.subnet_zones)
+
+
+def prepare(
+    region: Region,
+    cluster: Cluster,
+    definition: TaskDefinition,
+    params: dict[str, Any],
+    launch_type: str,
+) -> LaunchSpec:
+    """Check the request against the task definition and resolve what each task will be.
+
+    Raises the modeled error for the first problem (network, overrides, sizes, volumes) and
+    changes nothing."""
+    vpc = awsvpc_configuration(definition, params, launch_type)
+    overrides: dict[str, Any] = params.get("overrides", {})
+    check_overrides(definition, overrides, launch_type)
+    task_cpu = task_size(overrides.get("cpu") or definition.body.get("cpu"), "cpu")
+    task_memory = task_size(overrides.get("memory") or definition.body.get("memory"), "memory")
+    containers = effective_containers(definition, overrides)
+    check_container_memory(containers, task_memory)
+    spec = LaunchSpec(
+        cluster=cluster,
+        definition=definition,
+        launch_type=launch_type,
+        containers=containers,
+        echo=echo_overrides(definition, overrides),
+        cpu="",
+        memory="",
+        demand=demand(definition, containers, task_cpu, task_memory),
+        required=required_attributes(definition, bool(params.get("enableExecuteCommand"))),
+        tags=task_tags(cluster, definition, params),
+        group=params.get("group") or f"family:{definition.family}",
+        started_by=params.get("startedBy"),
+        execute_command=bool(params.get("enableExecuteCommand")),
+        volume=volume_configuration(definition, params),
+        vpc=vpc,
+    )
+    # Mock decision (documented for RunTask, applied to every task): without a task-level size
+    # a task reports the sums its accounting uses (memoryReservation where memory is unset).
+    spec.cpu = task_cpu or str(spec.demand.cpu)
+    spec.memory = task_memory or str(spec.demand.memory)
+    if launch_type == "FARGATE":
+        fargate.check_size(task_cpu, task_memory, fargate.is_windows(definition))
+        spec.ephemeral_storage = fargate.ephemeral_storage(definition, overrides)
+        spec.platform_version = fargate.platform_version(
+            params.get("platformVersion"),
+            definition,
+            task_cpu,
+            "ephemeralStorage" in overrides or "ephemeralStorage" in definition.body,
+        )
+        spec.platform_family = fargate.platform_family(definition)
+    if vpc is not None:
+        spec.subnet_zones = subnets.zones_of(region, list(vpc["subnets"]))
+    return spec
+
+
+def launch(
+    region: Region,
+    spec: LaunchSpec,
+    now: float,
+    instance: ContainerInstance | None = None,
+    capacity_provider: str | None = None,
+    subnet: str | None = None,
+) -> Task:
+    """Make one task of `spec`: on `instance` (EC2, EXTERNAL) or on Fargate (no instance).
+
+    `subnet` is where a Fargate task's ENI goes; an EC2 awsvpc task's ENI goes to the first of
+    its subnets in the instance's zone. The caller has checked that the task fits."""
+    task_id = region.ids.hex32()
+    cluster = spec.cluster
+    zone = instance.attribute("ecs.availability-zone") if instance is not None else None
+    if spec.vpc is not None and subnet is None:
+        subnet = subnets.subnet_in(spec.subnet_zones, zone)
+    if instance is None and subnet is not None:
+        zone = spec.subnet_zones.get(subnet) or fargate.default_zone(region.region, subnet)
+    architecture = (
+        instance.attribute("ecs.cpu-architecture") or "x86_64"
+        if instance is not None
+        else fargate.architecture(spec.definition)
+    )
+    attachments = []
+    if subnet is not None:
+        attachments.append(
+            {
+                "id": region.ids.uuid(),
+                "type": "ElasticNetworkInterface",
+                "status": "PRECREATED",
+                "details": [{"name": "subnetId", "value": subnet}],
+            }
+        )
+    task = Task(
+        task_id=task_id,
+        arn=region.arns.task(cluster.name, task_id),
+        cluster_name=cluster.name,
+        cluster_arn=cluster.arn,
+        task_definition=spec.definition,
+        containers=[
+            _container(region, cluster, task_id, c, spec.execute_command) for c in spec.containers
+        ],
+        created_at=now,
+        group=spec.group,
+        # Shared by a call's tasks: nothing mutates an echo once built.
+        overrides=spec.echo,
+        attributes=[{"name": "ecs.cpu-architecture", "value": architecture}],
+        attachments=attachments,
+        enable_execute_command=spec.execute_command,
+        tags=[dict(t) for t in spec.tags],
+        cpu=spec.cpu,
+        memory=spec.memory,
+        awsvpc=spec.vpc is not None,
+        launch_type=spec.launch_type,
+        availability_zone=zone,
+        capacity_provider_name=capacity_provider,
+        platform_version=spec.platform_version,
+        platform_family=spec.platform_family,
+        ephemeral_storage=spec.ephemeral_storage,
+        started_by=spec.started_by,
+        last_status="PROVISIONING" if spec.vpc is not None else "PENDING",
+    )
+    if spec.volume is not None:
+        task.attachments.append(_ebs_attachment(region, spec.volume))
+    if instance is not None:
+        task.instance_id, task.instance_arn = instance.instance_id, instance.arn
+        task.holding = instance.resources.reserve(spec.demand)
+        _assign_gpus(task.containers, spec.containers, task.holding.gpu_ids)
+        instance.task_ids.add(task_id)
+    cluster.tasks[task_id] = task
+    region.tasks[task_id] = task
+    region.index_for(cluster.name).add(task)
+    region.touch(task, cluster)  # the cluster keeps the index's next number
+    if instance is not None:
+        region.touch(instance)
+    lifecycle.begin(region, task, now)
+    return task
+
+
+def _container(
+    region: Region, cluster: Cluster, task_id: str, definition: dict[str, Any], execute: bool
+) -> Container:
+    def text(key: str) -> str | None:
+        value = definition.get(key)
+        return None if value is None else str(value)
+
+    return Container(
+        arn=region.arns.container(cluster.name, task_id, region.ids.uuid()),
+        name=definition["name"],
+        image=definition["image"],
+        cpu=str(definition.get("cpu") or 0),
+        memory=text("memory"),
+        memory_reservation=text("memoryReservation"),
+        essential=bool(definition.get("essential", True)),
+        port_mappings=list(definition.get("portMappings", [])),
+        managed_agents=(
+            [{"name": "ExecuteCommandAgent", "lastStatus": "PENDING"}] if execute else []
+        ),
+    )
+
+
+def _assign_gpus(
+    containers: list[Container], definitions: list[dict[str, Any]], gpu_ids: tuple[str, ...]
+) -> None:
+    """Hand the task's reserved GPUs to its containers in order, as many as each asked for."""
+    free = list(gpu_ids)
+    for container, definition in zip(containers, definitions, strict=True):
+        count = gpu_count(definition)
+        container.gpu_ids, free = free[:count], free[count:]
+
+
+def _ebs_attachment(region: Region, volume: dict[str, Any]) -> dict[str, Any]:
+    ebs = volume.get("managedEBSVolume", {})
+    delete = ebs.get("terminationPolicy", {}).get("deleteOnTermination", True)
+    return {
+        "id": region.ids.uuid(),
+        "type": "AmazonElasticBlockStorage",
+        "status": "CREATED",
+        "details": [
+            {"name": "roleArn", "value": ebs.get("roleArn", "")},
+            {"name": "volumeName", "value": volume["name"]},
+            {"name": "deleteOnTermination", "value": str(delete).lower()},
+        ],
+    }

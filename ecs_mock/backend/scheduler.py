@@ -1,0 +1,101 @@
+"""Choosing instances for a run of tasks, one after another (pure: no HTTP, no botocore).
+
+ECS's order (developer guide, task-placement): instances that can hold the task, then those
+that satisfy the constraints, then the strategies, then a choice. A `Placer` serves one call:
+it checks every candidate once, and after each placement re-checks only the instance that
+took the task (the only one whose resources, groups and scores changed), so a call costs
+O(candidates x strategies + count x candidates) rather than a full re-check per task.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Sequence
+
+from .constraints import Constraint, unsatisfied
+from .models import ContainerInstance
+from .placement import refusal
+from .resources import Demand
+from .strategies import Strategy, spread_value
+
+Failure = dict[str, str]
+
+
+class Placer:
+    def __init__(
+        self,
+        candidates: Sequence[ContainerInstance],
+        cluster_instances: Iterable[ContainerInstance],
+        required: list[str],
+        demand: Demand,
+        zones: frozenset[str] | None,
+        constraints: Sequence[Constraint],
+        strategies: Sequence[Strategy],
+        group: str,
+        rng: random.Random,
+    ) -> None:
+        self.candidates = list(candidates)
+        self.required, self.demand, self.zones = required, demand, zones
+        self.constraints, self.group, self.rng = constraints, group, rng
+        # A random strategy resolves every tie, so later strategies never apply.
+        cut = next((n for n, s in enumerate(strategies) if s.type == "random"), len(strategies))
+        self.strategies = list(strategies[:cut])
+        self.reasons = {instance.instance_id: self._reason(instance) for instance in candidates}
+        # Per spread strategy: each instance's value and the group's live tasks per value.
+        self.values: list[dict[str, str | None]] = []
+        self.counts: list[dict[str | None, int]] = []
+        everyone = [i for i in cluster_instances if i.status != "INACTIVE"]
+        for strategy in self.strategies:
+            if strategy.type != "spread":
+                self.values.append({})
+                self.counts.append({})
+                continue
+            field = strategy.field or ""
+            values = {i.instance_id: spread_value(i, field) for i in everyone}
+            counts: dict[str | None, int] = {}
+            for instance in everyone:
+                value = values[instance.instance_id]
+                counts[value] = counts.get(value, 0) + instance.counts.groups.get(group, 0)
+            self.values.append(values)
+            self.counts.append(counts)
+
+    def _reason(self, instance: ContainerInstance) -> str | None:
+        return refusal(instance, self.required, self.demand, self.zones) or unsatisfied(
+            self.constraints, instance, self.group
+        )
+
+    def next(self) -> ContainerInstance | list[Failure]:
+        """The instance for the next task, or one failure per candidate saying why it cannot."""
+        feasible = [i for i in self.candidates if self.reasons[i.instance_id] is None]
+        if not feasible:
+            return [
+                {"arn": i.arn, "reason": str(self.reasons[i.instance_id])} for i in self.candidates
+            ]
+        for index, strategy in enumerate(self.strategies):
+            if len(feasible) == 1:
+                break
+            feasible = self._best(feasible, index, strategy)
+        return feasible[0] if len(feasible) == 1 else self.rng.choice(feasible)
+
+    def placed(self, instance: ContainerInstance) -> None:
+        """`instance` took a task of this group: update what that changed."""
+        self.reasons[instance.instance_id] = self._reason(instance)
+        for values, counts in zip(self.values, self.counts, strict=True):
+            if values:
+                value = values.get(instance.instance_id)
+                counts[value] = counts.get(value, 0) + 1
+
+    def _best(
+        self, feasible: list[ContainerInstance], index: int, strategy: Strategy
+    ) -> list[ContainerInstance]:
+        """Lower scores are better: least remaining for binpack, fewest tasks for spread."""
+        if strategy.type == "binpack":
+            if (strategy.field or "").lower() == "cpu":
+                scores = [i.resources.cpu - i.resources.cpu_used for i in feasible]
+            else:
+                scores = [i.resources.memory - i.resources.memory_used for i in feasible]
+        else:
+            values, counts = self.values[index], self.counts[index]
+            scores = [counts.get(values.get(i.instance_id), 0) for i in feasible]
+        lowest = min(scores)
+        return [i for i, score in zip(feasible, scores, strict=True) if score == lowest]
