@@ -576,3 +576,18 @@ def test_a_request_after_the_file_is_closed_is_not_acknowledged(tmp_path: Path) 
         assert [arn.rsplit("/", 1)[1] for arn in clusters] == ["default"]
     finally:
         reopened.close()
+
+
+def test_in_process_a_refused_or_read_only_call_leaves_no_region(ecs_mock: Any) -> None:
+    """Item 17 in process: Backend.region created a region for every request, refused or not."""
+    import boto3
+    from botocore.exceptions import ClientError
+
+    ecs = boto3.client("ecs", region_name="ap-south-2")
+    with pytest.raises(ClientError):
+        ecs.start_task(cluster="nope", taskDefinition="x", containerInstances=["i"])
+    assert ecs.list_clusters()["clusterArns"] == []
+    assert ecs_mock.backend.regions() == []
+    ecs.create_cluster(clusterName="kept")
+    regions = [(r.account_id, r.region) for r in ecs_mock.backend.regions()]
+    assert regions == [("123456789012", "ap-south-2")]
