@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any
 
 from ..errors import EcsError, invalid_parameter
 from .lookup import DEFAULT_CLUSTER, NAME_PATTERN, cluster_name, find_cluster
 from .models import Cluster
-from .paging import paged
+from .paging import decode_position, paged_entries
 from .state import Region
 from .tags import check_tags
 
@@ -61,8 +62,13 @@ def describe_clusters(region: Region, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def list_clusters(region: Region, params: dict[str, Any]) -> dict[str, Any]:
-    arns = (c.arn for c in region.clusters.values() if c.status == "ACTIVE")
-    return paged("clusterArns", arns, params)
+    (start,) = decode_position(params.get("nextToken"), 1)
+    arns = (
+        ((ordinal,), c.arn)
+        for ordinal, c in enumerate(islice(region.clusters.values(), start, None), start)
+        if c.status == "ACTIVE"
+    )
+    return paged_entries("clusterArns", arns, params)
 
 
 def delete_cluster(region: Region, params: dict[str, Any]) -> dict[str, Any]:

@@ -26,7 +26,7 @@ class Demand:
     eni: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Holding:
     """What one placed task holds, so it can be given back exactly once."""
 
@@ -94,8 +94,8 @@ class Resources:
         holding = Holding(
             cpu=demand.cpu,
             memory=demand.memory,
-            tcp_ports=frozenset(str(port) for port in demand.tcp_ports),
-            udp_ports=frozenset(str(port) for port in demand.udp_ports),
+            tcp_ports=_names(demand.tcp_ports),
+            udp_ports=_names(demand.udp_ports),
             gpu_ids=tuple(free_gpus[: demand.gpus]),
             eni=demand.eni,
         )
@@ -140,6 +140,14 @@ class Resources:
             rendered.append(_string_set("GPU", [gpu for gpu in self.gpu_ids if gpu not in gpus]))
         rendered.extend(dict(item) for item in self.extra)
         return rendered
+
+
+_NO_PORTS: frozenset[str] = frozenset()
+
+
+def _names(ports: frozenset[int]) -> frozenset[str]:
+    """Port numbers as the strings instances report; most tasks hold none, and share one."""
+    return frozenset(str(port) for port in ports) if ports else _NO_PORTS
 
 
 def _integer(name: str, value: int) -> dict[str, Any]:
