@@ -55,6 +55,16 @@ class ArnFactory:
     def container(self, cluster: str, task_id: str, container_id: str) -> str:
         return f"{self.prefix}:container/{cluster}/{task_id}/{container_id}"
 
+    def capacity_provider(self, name: str) -> str:
+        return f"{self.prefix}:capacity-provider/{name}"
+
+    def namespace(self, namespace_id: str) -> str:
+        """A Cloud Map namespace's ARN (Service Connect defaults name one)."""
+        return (
+            f"arn:{partition_for(self.region)}:servicediscovery:{self.region}:"
+            f"{self.account_id}:namespace/{namespace_id}"
+        )
+
 
 @dataclass(frozen=True)
 class ParsedArn:

@@ -15,6 +15,7 @@ from .state import Region
 # \Z, not $: `$` would let a trailing newline into a name.
 NAME_PATTERN = re.compile(r"[a-zA-Z0-9\-_]{1,255}\Z")
 DEFAULT_CLUSTER = "default"
+INACTIVE_CLUSTER = "The referenced cluster was inactive."
 
 
 def cluster_name(region: Region, reference: str | None) -> str:
@@ -37,9 +38,14 @@ def cluster_name(region: Region, reference: str | None) -> str:
 
 
 def find_cluster(region: Region, reference: str | None) -> Cluster:
+    """The ACTIVE cluster a request names; unknown and deleted ones are ClusterNotFound."""
     cluster = region.clusters.get(cluster_name(region, reference))
-    if cluster is None or cluster.status != "ACTIVE":
+    if cluster is None:
         raise cluster_not_found()
+    if cluster.status != "ACTIVE":
+        # Observed for CreateService and UpdateService on a deleted cluster. Mock decision:
+        # every operation that needs an ACTIVE cluster answers a deleted one so.
+        raise EcsError("ClusterNotFoundException", INACTIVE_CLUSTER)
     return cluster
 
 

@@ -13,6 +13,8 @@ from .models import Cluster, Task, TaskDefinition
 
 if TYPE_CHECKING:
     from .idempotency import Remembered
+    from .providers import CapacityProvider
+    from .provisioning import Waiting
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,13 @@ class Timings:
     stopping: float = 0.0
     deprovisioning: float = 0.0
     stopped_visible: float = 3600.0
+    # Mock decision: a task waiting in PROVISIONING for an Auto Scaling group provider's
+    # capacity stops with TaskFailedToStart after this long. AWS's deep dive on cluster auto
+    # scaling says provisioning tasks wait "between 10 and 30 minutes"; the mock waits 30.
+    capacity_wait: float = 1800.0
+    # Mock decision: deleted clusters and capacity providers stay describable as INACTIVE this
+    # long (ECS: "for a period of time"; one was observed still INACTIVE after a week).
+    inactive_visible: float = 7 * 24 * 3600.0
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
@@ -77,6 +86,12 @@ class TaskIndex:
         self._discard(number, self.keys(task, before))
         for key in self.keys(task, task.desired_status):
             bisect.insort(self.pools.setdefault(key, []), number)
+
+    def placed(self, task: Task) -> None:
+        """A task that waited for capacity now has its instance: list it under that instance."""
+        number = self.number_of[task.task_id]
+        key = ("containerInstance", str(task.instance_id), task.desired_status)
+        bisect.insort(self.pools.setdefault(key, []), number)
 
     def remove(self, task: Task) -> None:
         number = self.number_of.pop(task.task_id, None)
@@ -135,6 +150,12 @@ class Region:
         self.client_tokens: dict[tuple[str, str, str], Remembered] = {}
         # Fargate capacity providers a test made unavailable (TestControls.set_capacity)
         self.capacity_unavailable: set[str] = set()
+        # Auto Scaling group capacity providers by name (FARGATE and FARGATE_SPOT are built in)
+        self.capacity_providers: dict[str, CapacityProvider] = {}
+        # cluster name -> tasks waiting for an Auto Scaling group provider's capacity, in order
+        self.waiting: dict[str, list[Waiting]] = {}
+        # Service Connect namespace name -> the ARN the mock gave it (there is no Cloud Map)
+        self.namespaces: dict[str, str] = {}
         self._events: list[Event] = []
         self._seq = 0
 
