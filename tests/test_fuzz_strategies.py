@@ -93,9 +93,16 @@ def input_shape(operation: str) -> Shape:
     return shape
 
 
+# Codes the mock answers beyond an operation's modeled errors, each a documented Mock decision
+# (README, Behaviour choices): the tags of an unknown resource are ResourceNotFoundException
+# for ListTagsForResource too, as for TagResource and UntagResource.
+DECIDED_ERRORS = {"ListTagsForResource": frozenset({"ResourceNotFoundException"})}
+
+
 def allowed_error_codes(operation: str) -> frozenset[str]:
     modeled = service_model().operation_model(operation).error_shapes
-    return frozenset(error.name for error in modeled) | PROTOCOL_ERRORS
+    decided = DECIDED_ERRORS.get(operation, frozenset())
+    return frozenset(error.name for error in modeled) | PROTOCOL_ERRORS | decided
 
 
 def requests(
@@ -273,7 +280,8 @@ def snapshot(mock: TestControls) -> dict[str, Any]:
 
     clusters = call("ListClusters")["clusterArns"]
     view: dict[str, Any] = {
-        "clusters": call("DescribeClusters", clusters=clusters, include=["TAGS"])
+        "clusters": call("DescribeClusters", clusters=clusters, include=["TAGS", "ATTACHMENTS"]),
+        "capacityProviders": call("DescribeCapacityProviders", include=["TAGS"], maxResults=100),
     }
     for cluster in clusters:
         instances = call("ListContainerInstances", cluster=cluster)["containerInstanceArns"]

@@ -49,14 +49,37 @@ def _every_operation(client: Any, mock: EcsMock) -> int:
     """One call of each supported operation; returns how many were made."""
     calls = 0
 
-    def call(name: str, **params: Any) -> Any:
+    def call(method: str, **params: Any) -> Any:
         nonlocal calls
         calls += 1
-        return getattr(client, name)(**params)
+        return getattr(client, method)(**params)
 
     cluster = call("create_cluster", clusterName="c")["cluster"]["clusterArn"]
     call("describe_clusters", clusters=[cluster])
     call("list_clusters")
+    call(
+        "update_cluster", cluster="c", settings=[{"name": "containerInsights", "value": "enabled"}]
+    )
+    call(
+        "update_cluster_settings",
+        cluster="c",
+        settings=[{"name": "containerInsights", "value": "disabled"}],
+    )
+    call(
+        "create_capacity_provider", name="cp", autoScalingGroupProvider={"autoScalingGroupArn": "g"}
+    )
+    call(
+        "update_capacity_provider",
+        name="cp",
+        autoScalingGroupProvider={"managedDraining": "DISABLED"},
+    )
+    call("describe_capacity_providers")
+    call(
+        "put_cluster_capacity_providers",
+        cluster="c",
+        capacityProviders=["cp", "FARGATE"],
+        defaultCapacityProviderStrategy=[],
+    )
     definition = call("register_task_definition", family="f", containerDefinitions=CONTAINERS)[
         "taskDefinition"
     ]["taskDefinitionArn"]
@@ -92,6 +115,7 @@ def _every_operation(client: Any, mock: EcsMock) -> int:
     call("deregister_container_instance", cluster="c", containerInstance=instance, force=True)
     call("deregister_task_definition", taskDefinition=definition)
     call("delete_cluster", cluster="c")
+    call("delete_capacity_provider", capacityProvider="cp")
     with pytest.raises(client.exceptions.ClusterNotFoundException):
         call("list_tasks", cluster="gone")
     return calls
