@@ -124,6 +124,10 @@ class TestControls:
         `capacity_provider` makes it one of that Auto Scaling group provider's instances (the
         provider must exist); tasks waiting for that provider's capacity are placed on it if
         they fit."""
+        if capacity_provider is not None and external:
+            # "You cannot use capacity providers for tasks that run on external container
+            # instances" (developer guide).
+            raise ValueError("an ECS Anywhere (external) instance has no capacity provider")
         if capacity_provider is not None and not active_provider(
             self.backend_region(), capacity_provider
         ):

@@ -100,7 +100,7 @@ def test_create_cluster_with_an_auto_scaling_group_provider(ecs_mock: EcsMock, e
     ]
     # Without ATTACHMENTS, DescribeClusters leaves them out.
     assert "attachments" not in _described(ecs)
-    assert ecs.describe_capacity_providers(cluster="batch")["capacityProviders"][0]["name"] == "asg"
+    assert described["capacityProviders"] == ["asg"]
 
 
 def test_create_cluster_refusals_create_nothing(ecs_mock: EcsMock, ecs: Any) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import boto3
+import botocore.session
 import pytest
 from botocore.exceptions import ClientError
 
@@ -75,6 +76,12 @@ def test_update_cluster_sets_and_removes_service_connect_defaults(
     assert "serviceConnectDefaults" not in _described(ecs)
 
 
+def _has_managed_storage() -> bool:
+    model = botocore.session.get_session().get_service_model("ecs")
+    return "managedStorageConfiguration" in model.shape_for("ClusterConfiguration").members
+
+
+@pytest.mark.skipif(not _has_managed_storage(), reason="this botocore's model predates it")
 def test_update_cluster_settings_and_configuration(ecs_mock: EcsMock, ecs: Any) -> None:
     ecs_mock.create_cluster(
         "web",
@@ -99,6 +106,19 @@ def test_update_cluster_settings_and_configuration(ecs_mock: EcsMock, ecs: Any) 
     assert _described(ecs)["configuration"] == updated["configuration"]
     # Nothing to change: the cluster as it is.
     assert ecs.update_cluster(cluster="web")["cluster"]["settings"] == updated["settings"]
+
+
+def test_update_cluster_replaces_the_execute_command_configuration(
+    ecs_mock: EcsMock, ecs: Any
+) -> None:
+    ecs_mock.create_cluster(
+        "web", configuration={"executeCommandConfiguration": {"kmsKeyId": "key-1"}}
+    )
+    execute = {"executeCommandConfiguration": {"logging": "NONE"}}
+    assert ecs.update_cluster(cluster="web", configuration=execute)["cluster"]["configuration"] == (
+        execute
+    )
+    assert _described(ecs)["configuration"] == execute
 
 
 def test_update_cluster_settings(ecs_mock: EcsMock, ecs: Any) -> None:

@@ -353,7 +353,6 @@ def test_an_inactive_cluster_is_not_found_where_a_cluster_is_needed(
         lambda: ecs.put_cluster_capacity_providers(
             cluster="gone", capacityProviders=[], defaultCapacityProviderStrategy=[]
         ),
-        lambda: ecs.describe_capacity_providers(cluster="gone"),
     ]
     for call in calls:
         with pytest.raises(ecs.exceptions.ClusterNotFoundException) as exc:

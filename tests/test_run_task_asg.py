@@ -91,6 +91,8 @@ def test_scale_out_needs_an_associated_provider(ecs_mock: EcsMock, ecs: Any) -> 
         ecs_mock.scale_out("free")
     with pytest.raises(ValueError, match="count"):
         ecs_mock.scale_out("free", count=0)
+    with pytest.raises(ValueError, match="external"):
+        ecs_mock.add_container_instance("batch", external=True, capacity_provider="free")
     assert ecs.list_clusters()["clusterArns"] == []
 
 
