@@ -123,22 +123,25 @@ def split(strategy: Sequence[dict[str, Any]], count: int) -> list[str]:
     """The provider of each of `count` tasks: the base first, then by weight.
 
     Mock decision (ECS documents the ratio, not the rounding): the base provider gets up to
-    `base` tasks; each further task goes to the provider with the fewest tasks beyond its base
-    per unit of weight, ties to the one listed first. Weight-0 providers get only their base.
+    `base` tasks; each further task goes to the provider furthest behind its share of the
+    tasks given beyond the base so far (that one included), ties to the one listed first.
+    Every provider then stays within one task of its exact share after every task, and
+    weight-0 providers get only their base.
     """
     chosen: list[str] = []
     for item in strategy:
         take = min(item.get("base", 0), count - len(chosen))
         chosen += [item["capacityProvider"]] * take
     weighted = [item for item in strategy if item.get("weight", 0) > 0]
+    total = sum(item["weight"] for item in weighted)
     given = {item["capacityProvider"]: 0 for item in weighted}
     while len(chosen) < count and weighted:
-        best = weighted[0]
-        for item in weighted[1:]:
-            name, best_name = item["capacityProvider"], best["capacityProvider"]
-            # given/weight smaller, compared without floats
-            if given[name] * best["weight"] < given[best_name] * item["weight"]:
-                best = item
+        turn = sum(given.values()) + 1
+        # share - given, scaled by the total weight so it stays an integer
+        best = max(
+            weighted,
+            key=lambda item: turn * item["weight"] - given[item["capacityProvider"]] * total,
+        )
         given[best["capacityProvider"]] += 1
         chosen.append(best["capacityProvider"])
     return chosen
