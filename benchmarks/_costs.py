@@ -13,7 +13,7 @@ from _workload import INSTANCES_PER_CALL, client, ec2_ids, set_up, start_params
 from ecs_mock import _schema, mock_ecs
 from ecs_mock.backend import lookup
 from ecs_mock.backend.operations import OPERATIONS
-from ecs_mock.protocol import TARGET_PREFIX, reply
+from ecs_mock.protocol import TARGET_PREFIX, new_request_id, reply
 
 
 def _each(fn: Callable[[], object], number: int) -> float:
@@ -53,7 +53,8 @@ def start_task_costs(number: int) -> dict[str, float]:
                 lambda: reply(200, result, "id"), number
             ),
             "json decode of the request": _each(lambda: json.loads(body), number),
-            "uuid4 request id": _each(lambda: str(uuid.uuid4()), number),
+            "request id (protocol.new_request_id)": _each(new_request_id, number),
+            "a uuid4, for comparison": _each(lambda: str(uuid.uuid4()), number),
             "Task.to_wire": _each(task.to_wire, number),
             "emit, one non-ECS event, mock active": _each(
                 lambda: emitter.emit("benchmark-noop.ecs.StartTask"), number

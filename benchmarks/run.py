@@ -20,7 +20,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _contenders as c
 import _costs
+import _fixed
 import _placement
+import _roundtrip
+import _scale
 import _server
 from _workload import fake_credentials
 
@@ -191,6 +194,11 @@ def measure(quick: bool) -> dict[str, Any]:
                 f"{growth:.1f}x"),
     ]  # fmt: skip
     costs = _costs.start_task_costs(max(1000, sizes.calls * 2))
+    first = _fixed.first_calls(sizes.imports)
+    interception = _fixed.interception(sizes.calls, sizes.repeat * 2)
+    scale = _scale.measure(quick)
+    round_trip = _roundtrip.measure(sizes.calls, sizes.repeat * 2)
+    targets += _fixed_targets(first, scale)
     return {
         "mode": "quick" if quick else "full",
         "machine": {
@@ -202,7 +210,27 @@ def measure(quick: bool) -> dict[str, Any]:
         "rows": rows,
         "targets": targets,
         "start_task_costs": costs,
+        "first_calls": first,
+        "interception": interception,
+        "state_size": scale,
+        "round_trip": round_trip,
     }
+
+
+def _fixed_targets(first: dict[str, float], scale: dict[str, Any]) -> list[dict[str, Any]]:
+    cold = first["dispatcher_first"]
+    walk, expire = scale["list_tasks_page"], scale["expiry"]
+    page_growth = walk["large"]["per_page"] / walk["small"]["per_page"]
+    expiry_growth = expire["large"]["per_task"] / expire["small"]["per_task"]
+    large = f"{walk['large']['tasks']:,}"
+    return [
+        _target("first test's calls, fresh process", cold, "< 0.3 s CPU", cold < 0.3,
+                _fmt(cold, "s")),
+        _target(f"ListTasks page, 1k vs {large} tasks", page_growth, "flat (<= 1.5x)",
+                page_growth <= 1.5, f"{page_growth:.2f}x"),
+        _target(f"expiry per task, 1k vs {large} tasks", expiry_growth, "flat (<= 1.5x)",
+                expiry_growth <= 1.5, f"{expiry_growth:.2f}x"),
+    ]  # fmt: skip
 
 
 def _over_floor(mock: float, moto: float, canned: float) -> str:
@@ -279,6 +307,12 @@ def table(result: dict[str, Any]) -> str:
         out.append(f"{verdict}  {t['target']:<38} {t['measured']:<32} goal {t['goal']}")
     out.append("")
     out.append(_costs.table(result["start_task_costs"]))
+    out.append("")
+    out.append(_fixed.table(result["first_calls"], result["interception"]))
+    out.append("")
+    out.append(_scale.table(result["state_size"]))
+    out.append("")
+    out.append(_roundtrip.table(result["round_trip"]))
     machine = result["machine"]
     out.append(
         f"\n{result['mode']} run, {result['seconds']} s; Python {machine['python']} on "

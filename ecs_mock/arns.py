@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import random
 import re
-import uuid
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Final
 
 _CHINA_REGIONS = ("cn-",)
 _GOV_REGIONS = ("us-gov-",)
@@ -94,6 +94,17 @@ def parse_arn(value: str) -> ParsedArn | None:
     )
 
 
+# The bits uuid.UUID(int=..., version=4) sets: variant RFC 4122 and version 4.
+_UUID4_CLEAR: Final = ~((0xC000 << 48) | (0xF000 << 64))
+_UUID4_SET: Final = (0x8000 << 48) | (4 << 76)
+
+
+def format_uuid4(bits: int) -> str:
+    """`str(uuid.UUID(int=bits, version=4))` without building the UUID object (~3x cheaper)."""
+    text = f"{(bits & _UUID4_CLEAR) | _UUID4_SET:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
 class Ids:
     """Seedable source of ids, so the same seed gives the same ARNs (snapshot tests)."""
 
@@ -109,7 +120,7 @@ class Ids:
         return f"{self._random.getrandbits(128):032x}"
 
     def uuid(self) -> str:
-        return str(uuid.UUID(int=self._random.getrandbits(128), version=4))
+        return format_uuid4(self._random.getrandbits(128))
 
     def request_id(self) -> str:
         return self.uuid()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Mapping
 
 from . import _schema, clock
@@ -11,7 +10,7 @@ from .backend import Backend, lifecycle
 from .backend.operations import OPERATIONS
 from .controls import Call, Controls
 from .errors import EcsError, server_error
-from .protocol import Reply, error_reply, operation_of, parse_body, reply
+from .protocol import Reply, error_reply, new_request_id, operation_of, parse_body, reply
 
 logger = logging.getLogger("ecs_mock")
 DEFAULT_ACCOUNT_ID = "123456789012"
@@ -45,7 +44,7 @@ class Dispatcher:
         region: str | None,
         access_key: str | None,
     ) -> Reply:
-        request_id = str(uuid.uuid4())
+        request_id = new_request_id()
         try:
             return self._handle(target, body, region or DEFAULT_REGION, access_key, request_id)
         except EcsError as error:

@@ -25,6 +25,7 @@ from botocore.hooks import HierarchicalEmitter
 
 from .protocol import Reply, header, region_of_host, signer_of
 
+_ECS_EVENT = ".ecs."  # in every ECS event name: "<event>.ecs.<Operation>"
 BEFORE_SEND = "before-send.ecs."
 BEFORE_SIGN = "before-sign.ecs."
 CHOOSE_SIGNER = "choose-signer.ecs."
@@ -127,17 +128,17 @@ class Interceptor:
         interceptor = self
 
         def emit(emitter: Any, event_name: str, **kwargs: Any) -> Any:
-            answer = interceptor._answer
-            if answer is not None and event_name.startswith(BEFORE_SEND):
-                is_async = inspect.iscoroutinefunction(type(emitter)._emit)
-                response = _respond(answer, kwargs["request"], is_async)
-                if is_async:
-                    return _resolved([(_answer_handler, response)])
-                return [(_answer_handler, response)]
-            if answer is not None and event_name.startswith(BEFORE_SIGN):
-                _note_signer(kwargs)
-                _lend_credentials(kwargs)
-                interceptor._guard_aio()
+            # Every event of every client passes here: the cheapest test comes first, so other
+            # services' events (and ECS events other than these two) go straight on.
+            if _ECS_EVENT in event_name:
+                answer = interceptor._answer
+                if answer is not None:
+                    if event_name.startswith(BEFORE_SEND):
+                        return _answered(emitter, answer, kwargs["request"])
+                    if event_name.startswith(BEFORE_SIGN):
+                        _note_signer(kwargs)
+                        _lend_credentials(kwargs)
+                        interceptor._guard_aio()
             return original(emitter, event_name, **kwargs)
 
         return emit
@@ -147,7 +148,11 @@ class Interceptor:
         interceptor = self
 
         def emit_until_response(emitter: Any, event_name: str, **kwargs: Any) -> Any:
-            if interceptor._answer is not None and event_name.startswith(CHOOSE_SIGNER):
+            if (
+                _ECS_EVENT in event_name
+                and event_name.startswith(CHOOSE_SIGNER)
+                and interceptor._answer is not None
+            ):
                 return _answer_handler, botocore.UNSIGNED
             return original(emitter, event_name, **kwargs)
 
@@ -171,18 +176,33 @@ async def _resolved(value: Any) -> Any:
     return value
 
 
+# Emitter class -> whether its `_emit` is a coroutine function (aiobotocore's is).
+_ASYNC_EMITTERS: dict[type, bool] = {}
+
+
+def _answered(emitter: Any, answer: Answer, request: Any) -> Any:
+    """The (handler, response) pairs `emit` returns, awaitable for an async emitter."""
+    kind = type(emitter)
+    is_async = _ASYNC_EMITTERS.get(kind)
+    if is_async is None:
+        is_async = _ASYNC_EMITTERS[kind] = inspect.iscoroutinefunction(kind._emit)
+    responses = [(_answer_handler, _respond(answer, request, is_async))]
+    return _resolved(responses) if is_async else responses
+
+
 def _respond(answer: Answer, request: Any, is_async: bool) -> AWSResponse:
+    # botocore's prepared headers are a case-insensitive HeadersDict: plain lookups suffice.
     headers = request.headers
-    region = header(headers, REGION_HEADER)
-    access_key = header(headers, ACCESS_KEY_HEADER)
-    if region is None:
-        access_key, region = signer_of(header(headers, "Authorization"))
+    region = _text(headers.get(REGION_HEADER))
+    access_key = _text(headers.get(ACCESS_KEY_HEADER))
+    if region is None:  # a signed request (aiobotocore): the signature says who and where
+        access_key, region = signer_of(_text(headers.get("Authorization")))
     if region is None:
         region = region_of_host(urlsplit(request.url).hostname or "")
     body = request.body
     if hasattr(body, "read"):
         body = body.read()
-    result = answer(header(headers, "X-Amz-Target"), body, region, access_key)
+    result = answer(_text(headers.get("X-Amz-Target")), body, region, access_key)
     kind = _AsyncResponse if is_async else AWSResponse
     return kind(
         request.url,
@@ -190,6 +210,10 @@ def _respond(answer: Answer, request: Any, is_async: bool) -> AWSResponse:
         cast(HTTPHeaders, result.headers),
         _RawBody(result.body, result.headers),
     )
+
+
+def _text(value: str | bytes | None) -> str | None:
+    return value.decode("latin-1") if isinstance(value, bytes) else value
 
 
 def _note_signer(kwargs: dict[str, Any]) -> None:

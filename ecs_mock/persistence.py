@@ -52,6 +52,8 @@ def fingerprint() -> str:
             if dataclasses.is_dataclass(value):
                 fields = ",".join(f.name for f in dataclasses.fields(value))
                 parts.append(f"{name}.{attribute}({fields})")
+            elif issubclass(value, tuple) and hasattr(value, "_fields"):  # a NamedTuple (Event)
+                parts.append(f"{name}.{attribute}({','.join(value._fields)})")
             elif "__init__" in vars(value):
                 # A plain class keeps its fields in __init__ (Region, TaskIndex): any change there
                 # may add an attribute an old file's objects lack.

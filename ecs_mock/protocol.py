@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from .errors import EcsError
 
@@ -23,6 +24,16 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+# Request ids: one random UUID prefix per process and a counter, so that every id is unique and
+# UUID-shaped without drawing and formatting a fresh uuid4 for each request.
+_REQUEST_ID_PREFIX: Final = str(uuid.uuid4())[:24]
+_request_numbers = itertools.count(1)
+
+
+def new_request_id() -> str:
+    return f"{_REQUEST_ID_PREFIX}{next(_request_numbers) & 0xFFFFFFFFFFFF:012x}"
+
+
 # One encoder for every reply: json.dumps with non-default options builds a new one per call.
 _ENCODER = json.JSONEncoder(separators=(",", ":"))
 
@@ -30,7 +41,7 @@ _ENCODER = json.JSONEncoder(separators=(",", ":"))
 def reply(status: int, payload: dict[str, Any], request_id: str | None = None) -> Reply:
     body = _ENCODER.encode(payload).encode()
     headers = {
-        "x-amzn-RequestId": request_id or str(uuid.uuid4()),
+        "x-amzn-RequestId": request_id or new_request_id(),
         "Content-Type": CONTENT_TYPE,
         "Content-Length": str(len(body)),
     }

@@ -460,3 +460,37 @@ def test_put_attributes_survive_the_agent_re_registering(ecs_mock: EcsMock, ecs:
         attributes=[{"name": "rack", "value": "r1"}],
     )
     assert _custom(ecs, instance) == {"team": "data", "rack": "r1"}
+
+
+@pytest.mark.parametrize("size", [1, 3, 7, 100])
+def test_every_page_size_walks_each_attribute_once_in_order(
+    ecs_mock: EcsMock, ecs: Any, size: int
+) -> None:
+    # Pages end inside one instance's attributes and resume there, across a deregistered
+    # instance (skipped) and with a name filter that matches one attribute per instance.
+    instances = [ecs_mock.add_container_instance("default") for _ in range(4)]
+    ecs.deregister_container_instance(containerInstance=instances[1], force=True)
+    listed = [i for i in instances if i != instances[1]]
+    expected = [(i, name) for i in listed for name in _attributes(ecs, i)]
+
+    walked = []
+    token = None
+    while True:
+        page = ecs.list_attributes(
+            targetType=CI, maxResults=size, **({"nextToken": token} if token else {})
+        )
+        assert len(page["attributes"]) <= size
+        walked += [(a["targetId"], a["name"]) for a in page["attributes"]]
+        token = page.get("nextToken")
+        if token is None:
+            break
+
+    assert walked == expected
+    by_name = _listed(ecs, attributeName="ecs.os-type", maxResults=1)
+    assert [a["targetId"] for a in by_name] == listed
+
+
+def test_list_refuses_a_token_of_another_shape(ecs_mock: EcsMock, ecs: Any) -> None:
+    ecs_mock.add_container_instance("default")
+    with pytest.raises(ecs.exceptions.InvalidParameterException, match="Invalid nextToken"):
+        ecs.list_attributes(targetType=CI, nextToken="MQ==")  # "1": a one-number token

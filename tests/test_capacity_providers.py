@@ -348,7 +348,7 @@ def test_a_deleted_providers_name_and_group_can_be_used_again(ecs_mock: EcsMock,
     _create(ecs, "other")  # the same Auto Scaling group
     again = _create(ecs, "cp", asg=ASG + "-new")
     assert (again["status"], "updateStatus" in again) == ("ACTIVE", False)
-    assert _names(ecs) == ["other", "cp", "FARGATE", "FARGATE_SPOT"]
+    assert _names(ecs) == ["cp", "other", "FARGATE", "FARGATE_SPOT"]  # in its old place
 
 
 def test_delete_while_associated_fails_in_the_answer(ecs_mock: EcsMock, ecs: Any) -> None:

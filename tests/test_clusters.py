@@ -410,7 +410,7 @@ def test_recreated_cluster_starts_empty(ecs_mock: EcsMock, ecs: Any) -> None:
     assert cluster["tags"] == []
     assert ecs.list_tags_for_resource(resourceArn=cluster["clusterArn"])["tags"] == []
     assert _describe_one(ecs, "again")["status"] == "ACTIVE"
-    assert _listed(ecs) == [_cluster_arn("later"), _cluster_arn("again")]
+    assert _listed(ecs) == [_cluster_arn("again"), _cluster_arn("later")]  # in its old place
     # The first one's expiry does not take the new one with it.
     with freeze_time("2099-01-01"):
         assert _describe_one(ecs, "again")["status"] == "ACTIVE"

@@ -517,13 +517,11 @@ def test_list_refuses_max_results_out_of_range(ecs: Any, cluster: str, max_resul
     assert raised.value.response["Error"]["Message"] == "maxResults must be between 1 and 100."
 
 
-def test_list_refuses_unknown_cluster_and_query_filter(ecs: Any, cluster: str) -> None:
+def test_list_refuses_unknown_cluster(ecs: Any, cluster: str) -> None:
     with pytest.raises(ecs.exceptions.ClusterNotFoundException) as raised:
         ecs.list_container_instances(cluster="nope")
     assert raised.value.response["Error"]["Message"] == "Cluster not found."
-    # README choice: the cluster query language is refused rather than ignored.
-    with pytest.raises(ecs.exceptions.InvalidParameterException):
-        ecs.list_container_instances(filter="attribute:ecs.instance-type == c5.large")
+    # `filter` (the cluster query language) is tested in test_list_container_instances_filter.
 
 
 # -- UpdateContainerInstancesState ------------------------------------------------------------

@@ -143,3 +143,46 @@ def test_cost_follows_the_answer_not_the_history(ecs_mock: EcsMock, ecs: Any) ->
     counting.reads = 0
     assert len(ecs.list_tasks(maxResults=5)["taskArns"]) == 5
     assert counting.reads == 5
+
+
+def test_listing_stays_exact_while_tasks_stop_and_expire(ecs_mock: EcsMock, ecs: Any) -> None:
+    # Stopped and expired tasks leave index entries behind until their pool is compacted:
+    # the answers must never show one, at any page size, whichever pool is walked.
+    from freezegun import freeze_time
+
+    first, second = _setup(ecs_mock)
+    with freeze_time("2024-01-01") as frozen:
+        placed = [(first, second)[n % 2] for n in range(40)]
+        started = [_start(ecs, "web", instance, startedBy="job") for instance in placed]
+        on_first = {arn for arn, instance in zip(started, placed, strict=True) if instance == first}
+        stopped = started[::3]
+        for arn in stopped:
+            ecs.stop_task(task=arn)
+        running = [arn for arn in started if arn not in stopped]
+
+        def walk(size: int, **filters: Any) -> list[str]:
+            pages = ecs.get_paginator("list_tasks").paginate(
+                PaginationConfig={"PageSize": size}, **filters
+            )
+            return [arn for page in pages for arn in page["taskArns"]]
+
+        for size in (1, 4, 100):
+            assert walk(size) == running
+            assert walk(size, startedBy="job", containerInstance=first) == [
+                arn for arn in running if arn in on_first
+            ]
+            assert walk(size, desiredStatus="STOPPED", family="web") == stopped
+
+        frozen.tick(3601)  # the stopped ones expire
+        assert walk(3, desiredStatus="STOPPED") == []
+        assert walk(3, startedBy="job") == running
+        for arn in running:
+            ecs.stop_task(task=arn)
+        frozen.tick(1)
+        assert walk(3, desiredStatus="STOPPED", startedBy="job") == running
+        frozen.tick(3601)
+        assert walk(3, desiredStatus="STOPPED") == walk(3) == []
+
+    index = ecs_mock.backend_region().index_for("default")
+    assert index.pools == {}  # every pool emptied and compacted away
+    assert index.task_of == index.number_of == index.desired_of == {}

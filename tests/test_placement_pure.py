@@ -5,7 +5,6 @@ choice is one the reference also finds best."""
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,21 +38,9 @@ def test_weight_zero_providers_get_only_their_base() -> None:
     assert split(strategy, 5) == ["A", "A", "A", "B", "B"]
 
 
-def test_split_keeps_every_provider_within_one_task_of_its_share() -> None:
-    # Every prefix of every split over up to four providers of weight 0-5 (a tie to the first
-    # listed once gave [1, 1, 3] with two tasks nothing for the weight-3 provider).
-    for size in range(1, 5):
-        for weights in itertools.product(range(6), repeat=size):
-            total = sum(weights)
-            if not total:
-                continue
-            strategy = [_item(f"P{n}", weight=w) for n, w in enumerate(weights)]
-            chosen = split(strategy, 10)
-            for count in range(1, 11):
-                got = Counter(chosen[:count])
-                for n, weight in enumerate(weights):
-                    assert abs(got[f"P{n}"] - count * weight / total) <= 1, (weights, count)
-            assert split(strategy, 3) == chosen[:3]  # a shorter call is a prefix
+def test_split_interleaves_in_strategy_order() -> None:
+    strategy = [_item("A", weight=1), _item("B", weight=1)]
+    assert split(strategy, 4) == ["A", "B", "A", "B"]
 
 
 @given(
@@ -79,8 +66,8 @@ def test_split_gives_every_task_a_provider_in_proportion(
     total = sum(weights)
     placed = count - min(base, count)
     for n, weight in enumerate(weights):
-        # Within one task of the exact share, and nothing for weight 0.
-        assert abs(beyond[f"P{n}"] - placed * weight / total) <= 1
+        # Less than one task away from the exact share, and nothing for weight 0.
+        assert abs(beyond[f"P{n}"] - placed * weight / total) < 1
         if weight == 0:
             assert beyond[f"P{n}"] == 0
 

@@ -606,6 +606,10 @@ def test_request_violation_never_raises(operation: str, params: Any) -> None:
         ("enableExecuteCommand", False, True),
         ("startedBy", None, False),
         ("startedBy", "x\n", True),
+        # the tag pattern, which the fast validator checks through a named format
+        ("tags", [{"key": "Ünï 日本 ٣4", "value": "v:/=+-@"}], True),
+        ("tags", [{"key": "bell\u0007"}], False),
+        ("tags", [{"key": "k", "value": "line\n"}], False),
     ],
 )
 def test_fast_and_readable_validators_agree(member: str, value: Any, valid: bool) -> None:
@@ -842,3 +846,20 @@ def test_tag_lists_are_capped_in_requests_but_not_in_responses() -> None:
     tags = [{"key": f"k{n}", "value": "v"} for n in range(50)]
     check_response("ListTagsForResource", {"tags": [*tags, {"key": "aws:x", "value": "y"}]})
     assert request_violation("TagResource", {"resourceArn": "a", "tags": [*tags, tags[0]]})
+
+
+def test_the_model_is_the_one_boto3_already_loaded() -> None:
+    # botocore's loader caches the ECS model per session: reading boto3's costs nothing.
+    probe = (
+        "import boto3\n"
+        "ecs = boto3.client('ecs', region_name='us-east-1',"
+        " aws_access_key_id='x', aws_secret_access_key='y')\n"
+        "import ecs_mock._schema as s\n"
+        "s.known_operations()\n"
+        "print(s.REGISTRY.model._service_description is"
+        " ecs.meta.service_model._service_description)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "True"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import sys
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
@@ -43,6 +45,8 @@ class Registry:
         self.operations: frozenset[str] | None = None
         self.validator_class: type[Validator] | None = None
         self.fast: dict[tuple[str, Direction], FastValidator] = {}
+        self.detailed: dict[tuple[str, Direction], FastValidator] = {}
+        self._lean = _LeanSchemas()
         self.slow: dict[tuple[str, Direction], Validator] = {}
 
     def is_empty(self) -> bool:
@@ -52,6 +56,7 @@ class Registry:
             and self.operations is None
             and self.validator_class is None
             and not self.fast
+            and not self.detailed
             and not self.slow
         )
 
@@ -75,16 +80,57 @@ class Registry:
             return generator
 
     def fast_validator(self, key: tuple[str, Direction]) -> FastValidator:
+        """The compiled check for the hot path: lean exceptions, patterns as named formats.
+
+        fastjsonschema writes the whole regular expression (and, with detailed exceptions, the
+        definition of every enclosing schema) into each check it generates; the tag pattern's
+        Unicode classes are ~12 KB, so a response validator came to ~1 MB of Python source and
+        ~50 ms to compile. Calling the same compiled pattern through a format keeps the check
+        identical and the source small. What went wrong is worded by jsonschema, or by
+        ``detailed_validator`` when jsonschema cannot explain it.
+        """
         validate = self.fast.get(key)
         if validate is None:
-            import fastjsonschema
-
             with self._lock:
                 validate = self.fast.get(key)
                 if validate is None:
-                    schema = {"$schema": _FAST_DIALECT, **self.schema(*key)}
-                    validate = fastjsonschema.compile(schema, use_default=False, use_formats=False)
+                    validate = self._compile(key, detailed=False)
                     self.fast[key] = validate
+        return validate
+
+    def detailed_validator(self, key: tuple[str, Direction]) -> FastValidator:
+        """fastjsonschema with its full exceptions (rule, definition, value): error paths only."""
+        with self._lock:
+            validate = self.detailed.get(key)
+            if validate is None:
+                validate = self.detailed[key] = self._compile(key, detailed=True)
+            return validate
+
+    def detailed_error(
+        self, key: tuple[str, Direction], document: Any, lean: Exception
+    ) -> Exception:
+        """The detailed validator's exception for `document`, or `lean` if it raises none."""
+        try:
+            self.detailed_validator(key)(document)
+        except Exception as exc:  # hostile input may break it in other ways too
+            return exc
+        return lean
+
+    def _compile(self, key: tuple[str, Direction], detailed: bool) -> FastValidator:
+        import fastjsonschema
+
+        schema: Schema = {"$schema": _FAST_DIALECT, **self.schema(*key)}
+        formats: dict[str, Callable[[str], bool]] = {}
+        if not detailed:
+            schema = self._lean.rewrite(schema)
+            formats = self._lean.formats
+        validate: FastValidator = fastjsonschema.compile(
+            schema,
+            formats=formats,
+            use_default=False,
+            use_formats=not detailed,
+            detailed_exceptions=detailed,
+        )
         return validate
 
     def slow_validator(self, key: tuple[str, Direction]) -> Validator:
@@ -112,12 +158,70 @@ class Registry:
     def _service_model(self) -> ServiceModel:
         with self._lock:
             if self.model is None:
-                from botocore.loaders import Loader
                 from botocore.model import ServiceModel
 
-                raw = Loader().load_service_model(SERVICE_NAME, "service-2", API_VERSION)
+                raw = _model_loader().load_service_model(SERVICE_NAME, "service-2", API_VERSION)
                 self.model = ServiceModel(raw, service_name=SERVICE_NAME)
             return self.model
+
+
+def _model_loader() -> Any:
+    """boto3's default session's loader when there is one: its cache already holds the ECS model
+    once any `boto3.client("ecs")` was made, so reading it costs nothing; else a fresh loader."""
+    boto3 = sys.modules.get("boto3")
+    session = getattr(boto3, "DEFAULT_SESSION", None)
+    loader = None
+    if session is not None:
+        loader = session._session.get_component("data_loader")
+    if loader is None:
+        from botocore.loaders import Loader
+
+        loader = Loader()
+    return loader
+
+
+class _LeanSchemas:
+    """Schemas for the lean validators: each `pattern` becomes a short-named format checked by
+    the same regular expression (`re.search`, as the `pattern` keyword does).
+
+    Shapes are shared between operations (Tags, Container, ...), so each schema node is
+    rewritten once per process; the original is kept beside its copy, so that its id is never
+    reused for another node while the memo lives."""
+
+    def __init__(self) -> None:
+        self.formats: dict[str, Callable[[str], bool]] = {}
+        self._names: dict[str, str] = {}
+        self._memo: dict[int, tuple[Any, Any]] = {}
+
+    def rewrite(self, node: Any) -> Any:
+        if isinstance(node, list):
+            return [self.rewrite(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        memo = self._memo.get(id(node))
+        if memo is not None:
+            return memo[1]
+        copied = {}
+        for keyword, value in node.items():
+            if keyword == "pattern" and isinstance(value, str):
+                copied["format"] = self._format_for(value)
+            else:
+                copied[keyword] = self.rewrite(value)
+        self._memo[id(node)] = (node, copied)
+        return copied
+
+    def _format_for(self, pattern: str) -> str:
+        name = self._names.get(pattern)
+        if name is None:
+            # never one of fastjsonschema's own format names (date, email, ...)
+            name = self._names[pattern] = f"ecs-mock-pattern-{len(self._names)}"
+            self.formats[name] = _matcher(re.compile(pattern))
+        return name
+
+
+def _matcher(compiled: re.Pattern[str]) -> Callable[[str], bool]:
+    search = compiled.search
+    return lambda text: search(text) is not None
 
 
 REGISTRY: Final = Registry()

@@ -60,7 +60,8 @@ def _request_message(operation: str, params: Any, fast_error: Exception) -> str:
             return _structural_message(violation)
         constraints.append(violation)
     if not constraints:  # jsonschema could not explain it: word fastjsonschema's finding
-        fallback = from_fastjsonschema(fast_error, params)
+        detailed = REGISTRY.detailed_error((operation, "input"), params, fast_error)
+        fallback = from_fastjsonschema(detailed, params)
         if fallback.is_structural:
             return _structural_message(fallback)
         constraints.append(fallback)

@@ -37,7 +37,8 @@ def _response_error(operation: str, body: Any, fast_error: Exception) -> Respons
     slow = REGISTRY.slow_validator((operation, "output"))
     violation = next(iter(jsonschema_violations(slow, body)), None)
     if violation is None:  # the validators disagree: trust the one that complained
-        violation = from_fastjsonschema(fast_error, body)
+        detailed = REGISTRY.detailed_error((operation, "output"), body, fast_error)
+        violation = from_fastjsonschema(detailed, body)
     path, detail = _json_path(violation.path), violation.detail
     if violation.keyword == "additionalProperties":
         path = _json_path((*violation.path, first_unexpected(violation)))

@@ -8,6 +8,8 @@ leaves every instance as it was.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from .. import clock
@@ -17,7 +19,7 @@ from . import provisioning
 from .container_instances import ECS_OWNED, check_attribute
 from .lookup import find_cluster, instance_id_of
 from .models import Cluster, ContainerInstance
-from .paging import paged
+from .paging import Position, decode_position, paged_entries
 from .state import Region
 
 TARGET_TYPE = "container-instance"  # the only target type the model's TargetType enum has
@@ -158,14 +160,27 @@ def list_attributes(region: Region, params: dict[str, Any]) -> dict[str, Any]:
         # Documented: attributeValue needs attributeName. Mock decision: the message.
         raise invalid_parameter("attributeValue can only be used together with attributeName.")
     cluster = find_cluster(region, params.get("cluster"))
-    # ECS's own attributes are listed too: the documented example filters on ecs.os-type.
-    # Mock decision: deregistered instances are left out, as ListContainerInstances does.
-    found = (
-        {**attribute, "targetType": TARGET_TYPE, "targetId": instance.arn}
-        for instance in cluster.instances.values()
-        if instance.status != "INACTIVE"
-        for attribute in instance.attributes
-        if (name is None or attribute["name"] == name)
-        and (value is None or attribute.get("value") == value)
-    )
-    return paged("attributes", found, params)
+    # Resolve the token before the walk starts, so a bad one is refused rather than ignored.
+    start = decode_position(params.get("nextToken"), 2)
+    return paged_entries("attributes", _listed(cluster, start, name, value), params)
+
+
+def _listed(
+    cluster: Cluster, start: Position, name: str | None, value: str | None
+) -> Iterator[tuple[Position, dict[str, str]]]:
+    """Matching attributes from `start` on: (instance ordinal, attribute index) and the entry."""
+    first_instance, first_attribute = start
+    instances = islice(cluster.instances.values(), first_instance, None)
+    for ordinal, instance in enumerate(instances, first_instance):
+        # Mock decision: deregistered instances are left out, as ListContainerInstances does.
+        if instance.status == "INACTIVE":
+            continue
+        attributes = instance.attributes
+        # ECS's own attributes are listed too: the documented example filters on ecs.os-type.
+        for index in range(first_attribute if ordinal == first_instance else 0, len(attributes)):
+            attribute = attributes[index]
+            if (name is None or attribute["name"] == name) and (
+                value is None or attribute.get("value") == value
+            ):
+                entry = {**attribute, "targetType": TARGET_TYPE, "targetId": instance.arn}
+                yield (ordinal, index), entry

@@ -123,25 +123,29 @@ def split(strategy: Sequence[dict[str, Any]], count: int) -> list[str]:
     """The provider of each of `count` tasks: the base first, then by weight.
 
     Mock decision (ECS documents the ratio, not the rounding): the base provider gets up to
-    `base` tasks; each further task goes to the provider furthest behind its share of the
-    tasks given beyond the base so far (that one included), ties to the one listed first.
-    Every provider then stays within one task of its exact share after every task, and
-    weight-0 providers get only their base.
+    `base` tasks; the rest are shared in proportion to the weights by largest remainder (each
+    provider gets its exact share rounded down, the tasks left over go to the largest
+    fractions, ties to the provider listed first), so no provider is more than one task away
+    from its share. They are placed round-robin in strategy order. Weight-0 providers get only
+    their base.
     """
     chosen: list[str] = []
     for item in strategy:
         take = min(item.get("base", 0), count - len(chosen))
         chosen += [item["capacityProvider"]] * take
     weighted = [item for item in strategy if item.get("weight", 0) > 0]
+    rest = count - len(chosen)
+    if not weighted or rest <= 0:
+        return chosen
     total = sum(item["weight"] for item in weighted)
-    given = {item["capacityProvider"]: 0 for item in weighted}
-    while len(chosen) < count and weighted:
-        turn = sum(given.values()) + 1
-        # share - given, scaled by the total weight so it stays an integer
-        best = max(
-            weighted,
-            key=lambda item: turn * item["weight"] - given[item["capacityProvider"]] * total,
-        )
-        given[best["capacityProvider"]] += 1
-        chosen.append(best["capacityProvider"])
+    shares = [divmod(rest * item["weight"], total) for item in weighted]
+    targets = [whole for whole, _ in shares]
+    by_remainder = sorted(range(len(weighted)), key=lambda n: -shares[n][1])
+    for n in by_remainder[: rest - sum(targets)]:
+        targets[n] += 1
+    while len(chosen) < count:
+        for n, item in enumerate(weighted):
+            if targets[n] > 0:
+                targets[n] -= 1
+                chosen.append(item["capacityProvider"])
     return chosen

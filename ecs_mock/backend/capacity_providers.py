@@ -99,8 +99,8 @@ def create_capacity_provider(region: Region, params: dict[str, Any]) -> dict[str
             "Delete a capacity provider you no longer use and try again.",
         )
     provider = CapacityProvider(name, region.arns.capacity_provider(name), asg, tags)
-    # A name whose provider was deleted (INACTIVE) may be used again; it is listed as new.
-    region.capacity_providers.pop(name, None)
+    # A name whose provider was deleted (INACTIVE) may be used again, in the old one's place
+    # (DescribeCapacityProviders pages by position).
     region.capacity_providers[name] = provider
     return {"capacityProvider": provider.to_wire()}
 

@@ -8,6 +8,7 @@ cluster with the same ARN).
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any
 
 from .. import clock
@@ -23,7 +24,7 @@ from .cluster_settings import (
 )
 from .lookup import DEFAULT_CLUSTER, NAME_PATTERN, cluster_name, find_cluster
 from .models import Cluster
-from .paging import paged
+from .paging import decode_position, paged_entries
 from .state import Region
 from .tags import check_tags
 
@@ -56,7 +57,8 @@ def create_cluster(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     )
     if namespace is not None:
         cluster.service_connect_defaults = service_connect_defaults(region, namespace)
-    region.clusters.pop(name, None)  # a deleted (INACTIVE) cluster of that name gives way
+    # A deleted (INACTIVE) cluster of that name gives way, in its place: ListClusters pages by
+    # position, so moving it would shift the clusters after it.
     region.clusters[name] = cluster
     if not providers and not strategy:
         return {"cluster": cluster.to_wire()}
@@ -96,8 +98,13 @@ def describe_clusters(region: Region, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def list_clusters(region: Region, params: dict[str, Any]) -> dict[str, Any]:
-    arns = (c.arn for c in region.clusters.values() if c.status == "ACTIVE")
-    return paged("clusterArns", arns, params)
+    (start,) = decode_position(params.get("nextToken"), 1)
+    arns = (
+        ((ordinal,), c.arn)
+        for ordinal, c in enumerate(islice(region.clusters.values(), start, None), start)
+        if c.status == "ACTIVE"
+    )
+    return paged_entries("clusterArns", arns, params)
 
 
 def delete_cluster(region: Region, params: dict[str, Any]) -> dict[str, Any]:

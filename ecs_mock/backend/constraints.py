@@ -66,7 +66,9 @@ def _constraint(item: dict[str, Any]) -> Constraint:
         try:
             parsed = parse(expression)
         except QueryError as error:
-            raise invalid_parameter(f"Invalid memberOf expression: {error}") from None
+            raise invalid_parameter(
+                f"Invalid memberOf expression at position {error.position}: {error.problem}."
+            ) from None
         return Constraint("memberOf", expression, parsed)
     raise invalid_parameter(f"Invalid placement constraint type {kind!r}.")
 

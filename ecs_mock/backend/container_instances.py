@@ -5,14 +5,15 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from itertools import islice
 from typing import Any
 
 from .. import clock
-from ..errors import EcsError, client_error, invalid_parameter
-from . import instance_types, provisioning
+from ..errors import client_error, invalid_parameter
+from . import instance_types, provisioning, query
 from .lookup import cluster_name, find_cluster, instance_id_of
 from .models import Cluster, ContainerInstance, TaskCounts
-from .paging import paged
+from .paging import decode_position, paged_entries
 from .resources import AGENT_RESERVED_PORTS, Resources
 from .state import Region
 from .tags import check_tags
@@ -237,20 +238,30 @@ def describe_container_instances(region: Region, params: dict[str, Any]) -> dict
     return {"containerInstances": found, "failures": failures}
 
 
+def _filter(text: str | None) -> query.Expression | None:
+    # Mock decision: an empty filter is no filter. A malformed one is refused before any
+    # lookup, as a request-shape problem.
+    if not text:
+        return None
+    try:
+        return query.parse(text)
+    except query.QueryError as error:
+        raise invalid_parameter(error.message) from None
+
+
 def list_container_instances(region: Region, params: dict[str, Any]) -> dict[str, Any]:
+    expression = _filter(params.get("filter"))
     cluster = find_cluster(region, params.get("cluster"))
-    if params.get("filter"):
-        raise EcsError(
-            "InvalidParameterException",
-            "ecs_mock does not evaluate the cluster query language; filter by status instead.",
-        )
     status = params.get("status")
+    (start,) = decode_position(params.get("nextToken"), 1)
     arns = (
-        i.arn
-        for i in cluster.instances.values()
+        ((ordinal,), i.arn)
+        for ordinal, i in enumerate(islice(cluster.instances.values(), start, None), start)
         if (i.status == status if status else i.status != "INACTIVE")
+        # a ContainerInstance is a query.QuerySubject
+        and (expression is None or expression.matches(i))
     )
-    return paged("containerInstanceArns", arns, params)
+    return paged_entries("containerInstanceArns", arns, params)
 
 
 def update_container_instances_state(region: Region, params: dict[str, Any]) -> dict[str, Any]:

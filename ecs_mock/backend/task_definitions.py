@@ -139,6 +139,16 @@ def _check_volumes(volumes: list[dict[str, Any]]) -> None:
         )
 
 
+def _check_placement_constraints(constraints: list[dict[str, Any]]) -> None:
+    """Only memberOf belongs in a task definition (the model's enum; the request check refuses
+    distinctInstance before this). Expressions are stored as given and evaluated at launch:
+    ECS accepts one no instance can satisfy (observed), so the mock does not judge them here."""
+    if len(constraints) > 10:
+        # Mock decision: the 10-constraint limit is documented per task; a definition that
+        # alone exceeds it could never run.
+        raise client_error("A task definition can have at most 10 placement constraints.")
+
+
 @contextmanager
 def _misses_as(missing: EcsError) -> Iterator[None]:
     """lookup words an unparsable revision or a foreign ARN as StartTask does ("TaskDefinition
@@ -172,6 +182,7 @@ def register_task_definition(region: Region, params: dict[str, Any]) -> dict[str
         raise client_error("Task definition doesn't have any essential container.")
     volumes = list(params.get("volumes", []))
     _check_volumes(volumes)
+    _check_placement_constraints(params.get("placementConstraints", []))
     # The family is only created once every check (compatibilities included) has passed, so a
     # refused registration leaves no empty family behind for ListTaskDefinitionFamilies.
     revisions = region.families.get(family, [])

@@ -38,10 +38,9 @@ def describe_tasks(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     return {"tasks": found, "failures": failures}
 
 
-def _pools(index: TaskIndex, params: dict[str, Any]) -> list[list[int]]:
+def _pools(index: TaskIndex, params: dict[str, Any], desired: str) -> list[list[int]]:
     """The index pools every listed task must be in: one per filter, each already narrowed to
     the requested desiredStatus."""
-    desired = params.get("desiredStatus", "RUNNING")
     pools = [index.pool(("cluster", "", desired))]
     for name in ("startedBy", "family", "containerInstance", "launchType"):
         if name in params:
@@ -49,12 +48,16 @@ def _pools(index: TaskIndex, params: dict[str, Any]) -> list[list[int]]:
     return pools
 
 
-def _matching(pools: list[list[int]], after: int) -> Iterator[int]:
-    """Task numbers after `after` that are in every pool, walking only the smallest pool."""
+def _matching(index: TaskIndex, params: dict[str, Any], after: int) -> Iterator[int]:
+    """Task numbers after `after` that are in every pool, walking only the smallest pool by
+    index (a slice would copy the rest of it: 333 us on a 100k pool, per page)."""
+    desired = params.get("desiredStatus", "RUNNING")
+    pools = _pools(index, params, desired)
     smallest = min(pools, key=len)
     others = [pool for pool in pools if pool is not smallest]
-    for number in smallest[bisect.bisect_right(smallest, after) :]:
-        if all(contains(pool, number) for pool in others):
+    for at in range(bisect.bisect_right(smallest, after), len(smallest)):
+        number = smallest[at]
+        if index.live(number, desired) and all(contains(pool, number) for pool in others):
             yield number
 
 
@@ -78,7 +81,7 @@ def list_tasks(region: Region, params: dict[str, Any]) -> dict[str, Any]:
         # No service or daemon starts tasks (yet): these match nothing.
         return {"taskArns": []}
     index = region.index_for(cluster.name)
-    numbers = list(islice(_matching(_pools(index, filters), after), size + 1))
+    numbers = list(islice(_matching(index, filters, after), size + 1))
     page = numbers[:size]
     result: dict[str, Any] = {"taskArns": [cluster.tasks[index.task_of[n]].arn for n in page]}
     if len(numbers) > size:

@@ -1,0 +1,152 @@
+"""Paths that once grew with everything stored: each measured at a small and a large size in
+one run, so the ratio says whether the cost follows the answer (flat) or the history."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from _workload import CLUSTER, FAMILY, client, ec2_ids, register_params
+
+from ecs_mock import clock, mock_ecs
+from ecs_mock.protocol import TARGET_PREFIX
+
+INSTANCES = 100  # tasks are spread so that no instance holds more than a thousand
+
+
+@contextmanager
+def _shifted_clock() -> Iterator[Callable[[float], None]]:
+    """The mock's clock, movable forward (no sleeping)."""
+    original, offset = clock.now, [0.0]
+    clock.now = lambda: round(original() + offset[0], 3)
+    try:
+        yield lambda seconds: offset.__setitem__(0, offset[0] + seconds)
+    finally:
+        clock.now = original
+
+
+def _call(mock: Any, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Straight to the dispatcher: setting up 100k tasks through botocore would take minutes."""
+    reply = mock.dispatcher.handle(
+        TARGET_PREFIX + operation, json.dumps(params).encode(), "us-east-1", None
+    )
+    assert reply.status == 200, reply.body[:300]
+    return json.loads(reply.body)  # type: ignore[no-any-return]
+
+
+def _populate(mock: Any, tasks: int) -> list[str]:
+    _call(mock, "CreateCluster", {"clusterName": CLUSTER})
+    instances = [
+        _call(mock, "RegisterContainerInstance", register_params(ec2))["containerInstance"][
+            "containerInstanceArn"
+        ]
+        for ec2 in ec2_ids(INSTANCES)
+    ]
+    _call(
+        mock,
+        "RegisterTaskDefinition",
+        {
+            "family": FAMILY,
+            "containerDefinitions": [{"name": "app", "image": "busybox", "cpu": 1, "memory": 8}],
+        },
+    )
+    for first in range(0, tasks, 10):
+        batch = instances[(first // 10 * 10) % INSTANCES :][:10]
+        _call(
+            mock,
+            "StartTask",
+            {"cluster": CLUSTER, "taskDefinition": FAMILY, "containerInstances": batch},
+        )
+    return instances
+
+
+def _cpu(fn: Callable[[], object]) -> float:
+    start = time.process_time()
+    fn()
+    return time.process_time() - start
+
+
+def list_tasks_walk(tasks: int) -> dict[str, float]:
+    """CPU per ListTasks page (100 ARNs, through boto3) while paging through every task."""
+    with mock_ecs(seed=11) as mock:
+        _populate(mock, tasks)
+        ecs = client()
+        ecs.list_tasks(cluster=CLUSTER, maxResults=1)  # botocore's lazy first-call work
+        pages = ecs.get_paginator("list_tasks").paginate(cluster=CLUSTER)
+        counted = [0]
+
+        def walk() -> None:
+            for page in pages:
+                counted[0] += 1
+                assert len(page["taskArns"]) <= 100
+
+        spent = _cpu(walk)
+    return {"tasks": tasks, "pages": counted[0], "per_page": spent / counted[0]}
+
+
+def expiry(tasks: int) -> dict[str, float]:
+    """CPU of the one call that expires `tasks` stopped tasks an hour after they stopped."""
+    with _shifted_clock() as move, mock_ecs(seed=12) as mock:
+        _populate(mock, tasks)
+        mock.advance("STOPPED")
+        move(3601)
+        spent = _cpu(lambda: _call(mock, "ListTasks", {"cluster": CLUSTER}))
+        assert mock.backend_region().clusters[CLUSTER].tasks == {}
+    return {"tasks": tasks, "seconds": spent, "per_task": spent / tasks}
+
+
+def list_attributes_walk(instances: int) -> dict[str, float]:
+    """CPU of walking every attribute of `instances` instances through boto3's paginator."""
+    with mock_ecs(seed=13) as mock:
+        _call(mock, "CreateCluster", {"clusterName": CLUSTER})
+        for ec2 in ec2_ids(instances):
+            _call(mock, "RegisterContainerInstance", register_params(ec2))
+        ecs = client()
+        ecs.list_attributes(cluster=CLUSTER, targetType="container-instance", maxResults=1)
+        found = [0]
+
+        def walk() -> None:
+            pages = ecs.get_paginator("list_attributes").paginate(
+                cluster=CLUSTER, targetType="container-instance"
+            )
+            for page in pages:
+                found[0] += len(page["attributes"])
+
+        spent = _cpu(walk)
+    return {"instances": instances, "attributes": found[0], "seconds": spent}
+
+
+def measure(quick: bool) -> dict[str, Any]:
+    small, large = 1_000, (10_000 if quick else 100_000)
+    walk_small, walk_large = list_tasks_walk(small), list_tasks_walk(large)
+    expire_small, expire_large = expiry(small), expiry(large)
+    attributes = list_attributes_walk(110 if quick else 1_100)
+    return {
+        "list_tasks_page": {"small": walk_small, "large": walk_large},
+        "expiry": {"small": expire_small, "large": expire_large},
+        "list_attributes": attributes,
+    }
+
+
+def table(result: dict[str, Any]) -> str:
+    walk, expire = result["list_tasks_page"], result["expiry"]
+    attributes = result["list_attributes"]
+    growth = walk["large"]["per_page"] / walk["small"]["per_page"]
+    expire_growth = expire["large"]["per_task"] / expire["small"]["per_task"]
+    return "\n".join(
+        [
+            "state-size paths (CPU time; small and large measured in this run)",
+            f"  ListTasks page of 100, paging through all: {walk['small']['per_page'] * 1e6:,.0f}"
+            f" us at {walk['small']['tasks']:,} tasks, {walk['large']['per_page'] * 1e6:,.0f} us"
+            f" at {walk['large']['tasks']:,} ({growth:.2f}x)",
+            f"  expiry of stopped tasks, one call: {expire['small']['seconds'] * 1e3:,.1f} ms for"
+            f" {expire['small']['tasks']:,} ({expire['small']['per_task'] * 1e6:.1f} us/task),"
+            f" {expire['large']['seconds'] * 1e3:,.1f} ms for {expire['large']['tasks']:,}"
+            f" ({expire['large']['per_task'] * 1e6:.1f} us/task, {expire_growth:.2f}x)",
+            f"  ListAttributes, every page over {attributes['instances']:,} instances"
+            f" ({attributes['attributes']:,} attributes): {attributes['seconds'] * 1e3:,.0f} ms",
+        ]
+    )
