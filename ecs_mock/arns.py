@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+import string
 import uuid
 from dataclasses import dataclass
 from functools import cached_property
@@ -54,6 +55,19 @@ class ArnFactory:
 
     def container(self, cluster: str, task_id: str, container_id: str) -> str:
         return f"{self.prefix}:container/{cluster}/{task_id}/{container_id}"
+
+    def service(self, cluster: str, name: str) -> str:
+        return f"{self.prefix}:service/{cluster}/{name}"
+
+    def service_deployment(self, cluster: str, service: str, deployment_id: str) -> str:
+        return f"{self.prefix}:service-deployment/{cluster}/{service}/{deployment_id}"
+
+    def service_revision(self, cluster: str, service: str, number: str) -> str:
+        return f"{self.prefix}:service-revision/{cluster}/{service}/{number}"
+
+    def task_set(self, cluster: str, service: str, task_set_id: str) -> str:
+        """`task_set_id` is the set's `ecs-svc/<digits>` id, slash included (observed)."""
+        return f"{self.prefix}:task-set/{cluster}/{service}/{task_set_id}"
 
 
 @dataclass(frozen=True)
@@ -112,3 +126,12 @@ class Ids:
 
     def port(self, low: int, high: int) -> int:
         return self._random.randint(low, high)
+
+    def deployment_id(self) -> str:
+        """`ecs-svc/` and 19 digits, as modern deployment and task set ids look (observed)."""
+        return f"ecs-svc/{self._random.randint(10**18, 2**63 - 1)}"
+
+    def token(self, count: int) -> str:
+        """`count` characters of [A-Za-z0-9_-]: the id of a service deployment (observed)."""
+        alphabet = string.ascii_letters + string.digits + "_-"
+        return "".join(self._random.choice(alphabet) for _ in range(count))

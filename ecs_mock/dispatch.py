@@ -67,7 +67,10 @@ class Dispatcher:
         if injected is not None:
             raise injected
         handler = OPERATIONS.get(operation)
-        if handler is None:
+        # An operation newer than the installed botocore's model (ListServiceDeployments on
+        # botocore 1.34) has no schema to check against: unsupported there, as AWS would be to
+        # a client that cannot send it.
+        if handler is None or operation not in _schema.known_operations():
             raise unsupported(operation)
         violation = _schema.request_violation(operation, params)
         if violation is not None:

@@ -248,7 +248,7 @@ BAD_ARNS = [
     "arn:aws:ecs:eu-west-1:123456789012:cluster/tagged",
     "arn:aws:ecs:us-east-1:210987654321:cluster/tagged",
     "arn:aws-cn:ecs:us-east-1:123456789012:cluster/tagged",
-    f"{ARN_PREFIX}:service/tagged/web",
+    f"{ARN_PREFIX}:service/web",
     f"{ARN_PREFIX}:task/0123456789abcdef0123456789abcdef",
     f"{ARN_PREFIX}:task/bad cluster/0123456789abcdef0123456789abcdef",
 ]
@@ -261,7 +261,7 @@ BAD_ARN_IDS = [
     "other-region",
     "other-account",
     "other-partition",
-    "service",
+    "short-service-arn",
     "short-task-arn",
     "bad-cluster-name",
 ]
@@ -289,6 +289,8 @@ UNKNOWN_ID = "0123456789abcdef0123456789abcdef"
         f"{ARN_PREFIX}:task-definition/app",
         f"{ARN_PREFIX}:container-instance/tagged/{UNKNOWN_ID}",
         f"{ARN_PREFIX}:task/tagged/{UNKNOWN_ID}",
+        f"{ARN_PREFIX}:service/tagged/web",
+        f"{ARN_PREFIX}:task-set/tagged/web/ecs-svc/1234567890123456789",
     ],
     ids=[
         "cluster",
@@ -297,6 +299,8 @@ UNKNOWN_ID = "0123456789abcdef0123456789abcdef"
         "no-revision",
         "container-instance",
         "task",
+        "service",
+        "task-set",
     ],
 )
 def test_unknown_resource(ecs_mock: EcsMock, ecs: Any, arn: str) -> None:
