@@ -93,9 +93,7 @@ def step(region: Region, cluster: Cluster, service: Service, now: float, force: 
         starter.finish()
         if starter.started or starter.unplaced:
             service.last_launch = now
-        if starter.unplaced:
-            service_scheduler.count_failure(service, primary, starter.unplaced)
-            service_scheduler.request_step(region, service, now)
+        service_scheduler.placed(region, service, primary, starter.unplaced, now)
     for deployment in service.deployments[1:]:
         deployment.desired_count = sum(map(is_active, live_tasks(region, deployment)))
     for deployment in list(service.deployments[1:]):

@@ -169,6 +169,7 @@ class Service:
     last_step: float = float("-inf")
     last_launch: float = float("-inf")
     streak: int = 0  # consecutive steps that followed failed starts (throttling)
+    placement_retries: int = 0  # consecutive steps that could not place every task
     failures_since_step: int = 0
     steady_since: float | None = None  # when E1 was last emitted while steady
     quiet: dict[str, tuple[str, float]] = field(default_factory=dict)  # kind -> (message, at)

@@ -102,9 +102,7 @@ def step(region: Region, cluster: Cluster, service: Service, now: float, force: 
         starter.start(wanted, mine)
         starter.finish()
         service.last_launch = now
-        if starter.unplaced:
-            service_scheduler.count_failure(service, primary, starter.unplaced)
-            service_scheduler.request_step(region, service, now)
+        service_scheduler.placed(region, service, primary, starter.unplaced, now)
         progressed = bool(starter.started)
         mine = mine + starter.started
         everything = everything + starter.started

@@ -69,7 +69,8 @@ def launch_delay(service: Service) -> float:
     """Seconds the next launch must wait after the previous one (0 while not throttled)."""
     if service.streak <= FREE_RETRIES:
         return 0.0
-    return min(BACKOFF_MAX, BACKOFF_BASE * 2.0 ** (service.streak - FREE_RETRIES - 1))
+    doublings = min(service.streak - FREE_RETRIES - 1, 16)  # 10 s x 2^16 is past the cap
+    return min(BACKOFF_MAX, BACKOFF_BASE * 2.0**doublings)
 
 
 def trip(

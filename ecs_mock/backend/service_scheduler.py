@@ -14,6 +14,7 @@ from __future__ import annotations
 from . import instance_hooks, lifecycle, service_events
 from .models import Cluster, Task
 from .service_models import Fleet, Service
+from .service_rollout import BACKOFF_BASE, BACKOFF_MAX
 from .state import Region
 
 STEP = "SERVICE_STEP"
@@ -132,9 +133,24 @@ def track(service: Service, fleet: Fleet, task: Task, at: float) -> None:
 
 
 def count_failure(service: Service, fleet: Fleet, tasks: int = 1) -> None:
-    """`tasks` of `fleet` failed to start (or to be placed)."""
+    """`tasks` of `fleet` failed to start."""
     fleet.failed_tasks += tasks
     service.failures_since_step += tasks
+
+
+def placed(region: Region, service: Service, fleet: Fleet, unplaced: int, now: float) -> None:
+    """After a step's launches: tasks that found no place count for the circuit breaker, and
+    the step is retried later, or at once when the cluster's instances change.
+
+    Mock decision: placement retries wait 10 s, 20 s, 40 s, ... up to 27 minutes (the
+    throttling curve), without the throttling event, which is for tasks that fail to start."""
+    if not unplaced:
+        service.placement_retries = 0
+        return
+    fleet.failed_tasks += unplaced
+    delay = min(BACKOFF_MAX, BACKOFF_BASE * 2.0 ** min(service.placement_retries, 16))
+    service.placement_retries += 1
+    request_step(region, service, now + delay)
 
 
 def _instances_changed(region: Region, cluster: Cluster, at: float) -> None:
@@ -145,6 +161,7 @@ def _instances_changed(region: Region, cluster: Cluster, at: float) -> None:
         if service.status == "INACTIVE":
             continue
         service.streak = 0
+        service.placement_retries = 0
         service_events.clear(service, "placement")
         request_step(region, service, at)
 

@@ -53,9 +53,7 @@ def _reconcile(
         starter.start(wanted - len(staying), tasks)
         starter.finish()
         service.last_launch = now
-        if starter.unplaced:
-            service_scheduler.count_failure(service, task_set, starter.unplaced)
-            service_scheduler.request_step(region, service, now)
+        service_scheduler.placed(region, service, task_set, starter.unplaced, now)
         staying += starter.started
         tasks += starter.started
     elif len(staying) > wanted:
