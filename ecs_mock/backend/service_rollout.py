@@ -132,6 +132,9 @@ def trip(
     )
     target.failed_tasks = 0
     target.updated_at = now
+    # Like a new deployment, the rollback ignores the alarms already in ALARM (documented).
+    names = (service.deployment_config.get("alarms") or {}).get("alarmNames", [])
+    target.ignored_alarms = frozenset(n for n in names if region.alarm_states.get(n) == "ALARM")
     target.rolling_back = record
     service.deployments.insert(0, target)
     service.launch = target.launch
