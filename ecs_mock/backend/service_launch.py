@@ -137,6 +137,7 @@ class Starter:
         self._specs: dict[str, LaunchSpec] = {}
         self._placers: dict[Target, Placer] = {}
         self._placement: tuple[list[Constraint], list[Strategy]] | None = None
+        self.zone: str | None = None  # AZ rebalancing: place only in this zone, quietly
 
     def spec(self, launch_type: str) -> LaunchSpec:
         found = self._specs.get(launch_type)
@@ -193,7 +194,7 @@ class Starter:
             if provider in self.region.capacity_unavailable:
                 self._refused(service_events.unable_with_reason(fargate.CAPACITY_UNAVAILABLE))
                 return False
-            subnet = _emptiest_subnet(self.region, spec, zones)
+            subnet = _emptiest_subnet(self.region, spec, zones, self.zone)
             task = launch(
                 self.region, spec, self.now, capacity_provider=target.provider, subnet=subnet
             )
@@ -203,6 +204,8 @@ class Starter:
         placer = self._placers.get(target)
         if placer is None:
             found = candidates(self.cluster, target)
+            if self.zone is not None:
+                found = [i for i in found if i.attribute("ecs.availability-zone") == self.zone]
             if not found:
                 self._refused(service_events.no_instances())
                 return False
@@ -237,6 +240,8 @@ class Starter:
             _schedule_failure(self.region, task, rule, self.now)
 
     def _refused(self, message: str) -> None:
+        if self.zone is not None:
+            return  # rebalancing is a best effort: no event when it finds no room
         service_events.emit(self.region, self.service, message, self.now, kind="placement")
 
     def finish(self) -> None:
@@ -266,7 +271,9 @@ def stop_with(region: Region, task: Task, now: float, reason: str) -> bool:
     return lifecycle.request_stop(region, task, now, SCHEDULER, reason)
 
 
-def _emptiest_subnet(region: Region, spec: LaunchSpec, zones: Counter[str | None]) -> str:
+def _emptiest_subnet(
+    region: Region, spec: LaunchSpec, zones: Counter[str | None], only: str | None = None
+) -> str:
     """Mock decision: a Fargate service task goes to the first subnet of the zone holding the
     fewest of the service's tasks ("a best attempt to maintain a balance across Availability
     Zones", DG)."""
@@ -274,8 +281,15 @@ def _emptiest_subnet(region: Region, spec: LaunchSpec, zones: Counter[str | None
     def zone(subnet: str) -> str:
         return spec.subnet_zones.get(subnet) or fargate.default_zone(region.region, subnet)
 
-    subnets = list(spec.subnet_zones)
+    subnets = [s for s in spec.subnet_zones if only is None or zone(s) == only] or list(
+        spec.subnet_zones
+    )
     return min(subnets, key=lambda subnet: zones[zone(subnet)])
+
+
+def subnet_zones(region: Region, spec: LaunchSpec) -> set[str]:
+    """The zones a Fargate task of `spec` can run in."""
+    return {z or fargate.default_zone(region.region, s) for s, z in spec.subnet_zones.items()}
 
 
 def _matching_rule(service: Service, task: Task) -> FailRule | None:

@@ -26,7 +26,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 
-from . import service_events, service_launch, service_rollout, service_scheduler
+from . import service_events, service_launch, service_rebalance, service_rollout, service_scheduler
 from .models import Cluster, Task
 from .service_models import Deployment, Service
 from .state import Region
@@ -134,8 +134,14 @@ def step(region: Region, cluster: Cluster, service: Service, now: float, force: 
     # 3. scale PRIMARY in
     extra = [task for task in mine if staying(task)]
     if len(extra) > desired:
-        scale_in = choose_victims(region, cluster, service, extra, len(extra) - desired)
-        service_launch.stop(region, service, scale_in, now)
+        # After an AZ rebalancing start, the fullest zone gives one up once all are healthy.
+        waiting = service.rebalancing and not all(is_healthy(region, t, now) for t in extra)
+        if not waiting:
+            scale_in = choose_victims(region, cluster, service, extra, len(extra) - desired)
+            service_launch.stop(region, service, scale_in, now)
+            service.rebalancing = False
+    elif service.rebalancing and len(extra) <= desired:
+        service.rebalancing = False
 
     # 4. older deployments shrink as their tasks go, and leave when none is left
     for deployment in service.deployments[1:]:
@@ -164,6 +170,11 @@ def step(region: Region, cluster: Cluster, service: Service, now: float, force: 
         is_healthy(region, task, now) for task in mine
     )
     settle(region, service, now, desired, ready)
+    if service.steady_since is not None and service_rebalance.applies(service):
+        in_flight = sum(len(d.task_ids) for d in service.deployments)
+        service_rebalance.step(
+            region, cluster, service, primary, [t for t in mine if staying(t)], in_flight, up, now
+        )
     wake_when_healthy(region, service, everything, now)
 
 
