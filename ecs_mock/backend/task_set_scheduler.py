@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 from . import service_launch, service_replica, service_scheduler
-from .models import Cluster, Task
+from .models import Cluster
 from .service_models import Service, TaskSet
 from .service_replica import is_active, is_healthy, where
 from .state import Region
@@ -77,7 +77,3 @@ def _reconcile(
         task_set.stability = stability
         task_set.stability_at = task_set.updated_at = now
     service_replica.wake_when_healthy(region, service, tasks, now)
-
-
-def settled(task_set: TaskSet, tasks: list[Task]) -> bool:
-    return task_set.stability == "STEADY_STATE"
