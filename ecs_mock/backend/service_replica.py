@@ -74,9 +74,18 @@ def step(region: Region, cluster: Cluster, service: Service, now: float, force: 
     desired = service.desired_count if service.status == "ACTIVE" else 0
     up = desired * config.get("maximumPercent", 200) // 100
     floor_healthy = math.ceil(desired * config.get("minimumHealthyPercent", 100) / 100)
-    tasks = {d.id: live_tasks(region, d) for d in service.deployments}
-    everything = [task for found in tasks.values() for task in found]
+    mine = live_tasks(region, primary)
+    everything = mine + [t for d in service.deployments[1:] for t in live_tasks(region, d)]
     places = {task.task_id: where(cluster, task) for task in everything}
+    # Healthy when the step began; a task the step stops is no longer active, so no longer
+    # healthy: `healthy(t)` below stays true to the moment without a second pass.
+    was_healthy = {task.task_id for task in everything if is_healthy(region, task, now)}
+
+    def healthy(task: Task) -> bool:
+        return task.task_id in was_healthy and task.desired_status == "RUNNING"
+
+    def staying(task: Task) -> bool:
+        return is_active(task) and places[task.task_id] == "ok"
 
     # 0. what cannot stay
     for task in everything:
@@ -87,12 +96,8 @@ def step(region: Region, cluster: Cluster, service: Service, now: float, force: 
         elif places[task.task_id] == "draining" and task.last_status != "RUNNING":
             service_launch.stop_with(region, task, now, DRAINING_REASON)
 
-    def staying(task: Task) -> bool:
-        return is_active(task) and places[task.task_id] == "ok"
-
     # 1. start
     progressed = False
-    mine = tasks[primary.id]
     if primary.rollout_state != "FAILED":
         primary.desired_count = desired
     wanted = min(desired - sum(map(staying, mine)), up - len(everything))
@@ -114,20 +119,18 @@ def step(region: Region, cluster: Cluster, service: Service, now: float, force: 
         for task in everything
         if is_active(task) and (task.started_by != primary.id or places[task.task_id] == "draining")
     ]
-    healthy = sum(is_healthy(region, task, now) for task in everything)
-    primary_healthy = sum(
-        is_healthy(region, task, now) and places[task.task_id] == "ok" for task in mine
-    )
+    healthy_count = sum(map(healthy, everything))
+    primary_healthy = sum(healthy(task) and places[task.task_id] == "ok" for task in mine)
     victims: list[Task] = []
     if primary_healthy >= desired:
         victims = leaving
     else:
-        for task in sorted(leaving, key=lambda t: is_healthy(region, t, now)):
-            if not is_healthy(region, task, now):
+        for task in sorted(leaving, key=healthy):
+            if not healthy(task):
                 victims.append(task)
-            elif healthy - 1 >= floor_healthy:
+            elif healthy_count - 1 >= floor_healthy:
                 victims.append(task)
-                healthy -= 1
+                healthy_count -= 1
     _stop_leaving(region, service, victims, places, now)
     progressed = progressed or bool(victims)
 
@@ -135,45 +138,49 @@ def step(region: Region, cluster: Cluster, service: Service, now: float, force: 
     extra = [task for task in mine if staying(task)]
     if len(extra) > desired:
         # After an AZ rebalancing start, the fullest zone gives one up once all are healthy.
-        waiting = service.rebalancing and not all(is_healthy(region, t, now) for t in extra)
-        if not waiting:
+        if not (service.rebalancing and not all(map(healthy, extra))):
             scale_in = choose_victims(region, cluster, service, extra, len(extra) - desired)
             service_launch.stop(region, service, scale_in, now)
             service.rebalancing = False
-    elif service.rebalancing and len(extra) <= desired:
+    elif service.rebalancing:
         service.rebalancing = False
 
     # 4. older deployments shrink as their tasks go, and leave when none is left
-    for deployment in service.deployments[1:]:
-        deployment.desired_count = sum(map(is_active, live_tasks(region, deployment)))
     for deployment in list(service.deployments[1:]):
         if not deployment.task_ids:
             service.deployments.remove(deployment)
             deployment.status = "INACTIVE"
+            continue
+        deployment.desired_count = sum(
+            region.tasks[t].desired_status == "RUNNING"
+            for t in deployment.task_ids
+            if t in region.tasks
+        )
 
     # 5. a deployment that can neither start nor stop
-    remaining = [task for task in leaving if task not in victims]
-    settled = all(
-        task.last_status == "RUNNING" and is_active(task) and is_healthy(region, task, now)
-        for task in everything
-        if task not in victims
-    )
-    if remaining and not progressed and wanted <= 0 and settled:
-        message = service_events.blocked_by_configuration()
-        service_events.emit(region, service, message, now, kind="configuration")
+    stopped = {task.task_id for task in victims}
+    if not progressed and wanted <= 0 and any(t.task_id not in stopped for t in leaving):
+        settled = all(
+            task.last_status == "RUNNING" and healthy(task)
+            for task in everything
+            if task.task_id not in stopped
+        )
+        if settled:
+            message = service_events.blocked_by_configuration()
+            service_events.emit(region, service, message, now, kind="configuration")
     elif progressed:
         service_events.clear(service, "configuration")
 
     # 6. completion and steady state
-    mine = live_tasks(region, primary)
-    ready = all(where(cluster, task) == "ok" for task in mine) and desired == sum(
-        is_healthy(region, task, now) for task in mine
+    still = [task for task in mine if task.last_status != "STOPPED"]
+    ready = all(places[task.task_id] == "ok" for task in still) and desired == sum(
+        map(healthy, still)
     )
     settle(region, service, now, desired, ready)
     if service.steady_since is not None and service_rebalance.applies(service):
         in_flight = sum(len(d.task_ids) for d in service.deployments)
         service_rebalance.step(
-            region, cluster, service, primary, [t for t in mine if staying(t)], in_flight, up, now
+            region, cluster, service, primary, [t for t in still if staying(t)], in_flight, up, now
         )
     wake_when_healthy(region, service, everything, now)
 
