@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from test_fuzz_strategies import FUZZ_SETTINGS, check_reply, encode, requests, send_raw, snapshot
 
 from ecs_mock import mock_ecs
+from ecs_mock._schema import known_operations
 from ecs_mock.testing import TestControls
 
 SEED = 20240607
@@ -45,6 +46,14 @@ def populate(mock: TestControls) -> dict[str, str]:
     started = mock.call("StartTask", taskDefinition="app", containerInstances=[big, small])
     task_arns = [task["taskArn"] for task in started["tasks"]]
     mock.call("StopTask", task=task_arns[-1])
+    service = mock.call("CreateService", serviceName="web", taskDefinition="app", desiredCount=1)
+    mock.call(
+        "CreateService",
+        serviceName="ext",
+        desiredCount=1,
+        deploymentController={"type": "EXTERNAL"},
+    )
+    task_set = mock.call("CreateTaskSet", cluster="default", service="ext", taskDefinition="app")
     return {
         "app": app,
         "big": big,
@@ -52,6 +61,8 @@ def populate(mock: TestControls) -> dict[str, str]:
         "draining": draining,
         "running": task_arns[0],
         "stopped": task_arns[-1],
+        "service": service["service"]["serviceArn"],
+        "task_set": task_set["taskSet"]["taskSetArn"],
     }
 
 
@@ -60,7 +71,8 @@ def _refs() -> tuple[dict[str, str], list[str]]:
         named = populate(mock)
     arns = list(named.values())
     ids = [arn.rsplit("/", 1)[1] for arn in arns if "/" in arn]
-    return named, ["default", "other", "app", "app:1", "web", "old:1", *arns, *ids]
+    names = ["default", "other", "app", "app:1", "web", "old:1", "ext", "ecs-svc/1"]
+    return named, [*names, *arns, *ids]
 
 
 NAMED, REFS = _refs()  # the same seed gives the same ARNs in every fresh state
@@ -101,8 +113,44 @@ BASES.update(
         },
         "DeleteAttributes": {"attributes": [{"name": "rack", "targetId": NAMED["big"]}]},
         "ListAttributes": {"targetType": "container-instance"},
+        "CreateService": {"serviceName": "fuzz", "taskDefinition": "app", "desiredCount": 1},
+        "UpdateService": {"service": "web", "desiredCount": 2},
+        "DeleteService": {"service": "web", "force": True},
+        "DescribeServices": {"services": ["web", "ext"]},
+        "ListServices": {},
+        "ListServicesByNamespace": {"namespace": "ns"},
+        "CreateTaskSet": {"cluster": "default", "service": "ext", "taskDefinition": "app"},
+        "UpdateTaskSet": {
+            "cluster": "default",
+            "service": "ext",
+            "taskSet": NAMED["task_set"],
+            "scale": {"value": 50},
+        },
+        "DeleteTaskSet": {
+            "cluster": "default",
+            "service": "ext",
+            "taskSet": NAMED["task_set"],
+            "force": True,
+        },
+        "DescribeTaskSets": {"cluster": "default", "service": "ext"},
+        "UpdateServicePrimaryTaskSet": {
+            "cluster": "default",
+            "service": "ext",
+            "primaryTaskSet": NAMED["task_set"],
+        },
     }
 )
+# The service deployment operations, where the installed botocore has them.
+if {"ListServiceDeployments"} <= known_operations():
+    BASES.update(
+        {
+            "ListServiceDeployments": {"service": "web"},
+            "DescribeServiceDeployments": {"serviceDeploymentArns": [NAMED["service"]]},
+            "DescribeServiceRevisions": {"serviceRevisionArns": [NAMED["service"]]},
+            "StopServiceDeployment": {"serviceDeploymentArn": NAMED["service"]},
+            "ContinueServiceDeployment": {"serviceDeploymentArn": NAMED["service"], "hookId": "h"},
+        }
+    )
 READ_ONLY = ("Describe", "List")
 FUZZED = [
     "StartTask",
