@@ -2,7 +2,8 @@
 StopServiceDeployment, ContinueServiceDeployment (ECS deployment controller services).
 
 A service deployment is made by CreateService and by each UpdateService that starts a new
-deployment; a rollback is recorded on the service deployment it undoes (ROLLBACK_IN_PROGRESS
+deployment; Mock decision: a rollback makes none of its own, it is recorded on the service
+deployment it undoes (ROLLBACK_IN_PROGRESS
 -> ROLLBACK_SUCCESSFUL / ROLLBACK_FAILED). Status machine (ecs-services.md §5): PENDING ->
 IN_PROGRESS (the scheduler's first step) -> SUCCESSFUL; a newer UpdateService -> STOPPED; the
 circuit breaker without rollback -> STOPPED; StopServiceDeployment -> ROLLBACK_REQUESTED ->
@@ -125,6 +126,7 @@ def stop_service_deployment(region: Region, params: dict[str, Any]) -> dict[str,
             f"The service deployment is {record.status} and cannot be stopped.",
         )
     if service_rollout.rollback_target(service, record.target) is None:
+        # Mock decision: with no earlier revision there is nothing to roll back to.
         raise EcsError(
             "ConflictException",
             "The service deployment has no earlier completed service revision to roll back to.",

@@ -18,6 +18,10 @@ of the parts is inferred):
 "active" = desiredStatus RUNNING; "inFlight" = not yet STOPPED; "healthy" = RUNNING for
 `service_healthy_after_seconds` (health checks are not modelled). Leaving tasks (on DRAINING
 instances) count as in flight and healthy while they run, but not as active.
+
+Mock decision: an older deployment is not refilled when one of its tasks stops during a
+rollout (ECS now replaces from the task's own revision, NEWS-25); the new PRIMARY's tasks take
+the place, and the old deployment's desiredCount follows its active tasks.
 """
 
 from __future__ import annotations
@@ -195,7 +199,10 @@ def _stop_leaving(
 
 
 def check_failures(region: Region, service: Service, now: float) -> None:
-    """The circuit breaker, and a requested StopServiceDeployment, act before anything else."""
+    """The circuit breaker, alarms and a requested StopServiceDeployment act first.
+
+    Mock decision: alarms are watched while the deployment is IN_PROGRESS (there is no bake
+    time in a ROLLING deployment here)."""
     primary = service.primary
     if primary is None or primary.rollout_state != "IN_PROGRESS":
         return

@@ -1,8 +1,9 @@
 """The service scheduler on the mock clock: when a service's step runs, and what triggers it.
 
 A step reconciles one service (its tasks toward the desired count, a rolling deployment one
-step on). Steps are queued on the region's event queue (`region.schedule`) and run by
-`lifecycle.tick` when due, like task lifecycle steps: never because something was read.
+step on). Mock decision (ecs-services.md §3.0, inferred): steps are queued on the region's
+event queue (`region.schedule`) and run by `lifecycle.tick` when due, like task lifecycle
+steps: never because something was read.
 What queues a step: a change to one of the service's tasks (the lifecycle's task listener),
 Create/Update/DeleteService, instance changes in its cluster, a timer (a task becoming
 healthy, a throttled retry, the 6-hourly steady-state message). A service has at most one
@@ -19,8 +20,8 @@ from .state import Region
 
 STEP = "SERVICE_STEP"
 FORGET = "SERVICE_FORGET"
-# stopCodes of starts that failed (the circuit breaker and throttling count them); a task the
-# user or the scheduler stopped before it ran did not fail.
+# stopCodes of starts that failed (the circuit breaker and throttling count them). Mock
+# decision: a task the user or the scheduler stopped before it ran did not fail.
 _NOT_FAILURES = frozenset({"UserInitiated", "ServiceSchedulerInitiated"})
 
 
@@ -86,7 +87,10 @@ def _drained(region: Region, service: Service) -> bool:
 
 
 def _forget(region: Region, target: str, due: float) -> None:
-    """An INACTIVE service past its hour of visibility: DescribeServices says MISSING."""
+    """An INACTIVE service past its hour of visibility: DescribeServices says MISSING.
+
+    Mock decision: ECS says INACTIVE services "may be purged" without saying when; an hour,
+    as for stopped tasks."""
     service = find(region, target)
     if service is None or service.inactive_at is None:
         return
@@ -139,8 +143,9 @@ def count_failure(service: Service, fleet: Fleet, tasks: int = 1) -> None:
 
 
 def placed(region: Region, service: Service, fleet: Fleet, unplaced: int, now: float) -> None:
-    """After a step's launches: tasks that found no place count for the circuit breaker, and
-    the step is retried later, or at once when the cluster's instances change.
+    """After a step's launches: tasks that found no place count for the circuit breaker (as
+    the spec reads the API docs), and the step is retried later, or at once when the cluster's
+    instances change.
 
     Mock decision: placement retries wait 10 s, 20 s, 40 s, ... up to 27 minutes (the
     throttling curve), without the throttling event, which is for tasks that fail to start."""

@@ -86,6 +86,8 @@ def create_service(region: Region, params: dict[str, Any]) -> dict[str, Any]:
         # Mock decision: ECS's text is unknown; an emulator's is reused.
         raise invalid_parameter("DesiredCount is missing")
     if controller == "EXTERNAL":
+        # Mock decision: an EXTERNAL service's revision lives in its task sets ("you can
+        # specify only parameters that aren't controlled at the task set level", API docs).
         task_set_level = [key for key in (*TRIGGERS, "role") if key in params]
         if task_set_level:
             raise invalid_parameter(
@@ -104,6 +106,7 @@ def create_service(region: Region, params: dict[str, Any]) -> dict[str, Any]:
             first = idempotency.replay(region, scope, params, now)
         except EcsError:
             first = None
+        # Mock decision: the same request again without a token is not idempotent either.
         if first is None or first.get("service", {}).get("serviceArn") != existing.arn:
             raise invalid_parameter(NOT_IDEMPOTENT)
         return {"service": service_wire(region, existing, bool(tags))}
@@ -146,6 +149,8 @@ def create_service(region: Region, params: dict[str, Any]) -> dict[str, Any]:
         propagate_tags=params.get("propagateTags") or "NONE",
         managed_tags=bool(params.get("enableECSManagedTags")),
         execute_command=bool(params.get("enableExecuteCommand")),
+        # Mock decision: DISABLED unless sent (2025 outputs; the model's create default is
+        # ENABLED, but a service that never set it reads DISABLED).
         az_rebalancing=params.get("availabilityZoneRebalancing") or "DISABLED",
         role_arn=_role_arn(region, params.get("role")),
         tags=tags,
@@ -213,6 +218,8 @@ def update_service(region: Region, params: dict[str, Any]) -> dict[str, Any]:
                 check_active(definition)
         launch = service_config.launch_from(cluster, params, definition, service.launch)
         if not launch.strategy and "capacityProviderStrategy" in params:
+            # Mock decision: `[]` returns to the launch type the service was created with (EC2
+            # when it was created with a strategy).
             launch.launch_type = service.base_launch_type
         placement = {
             "placementConstraints": params.get(
@@ -346,6 +353,7 @@ def list_services(region: Region, params: dict[str, Any]) -> dict[str, Any]:
             return bool(kind == launch_type)
         return True
 
+    # Mock decision: creation order (ECS does not document one).
     arns = (s.arn for s in cluster.services.values() if listed(s))
     return _paged("serviceArns", arns, params)
 

@@ -2,8 +2,9 @@
 
 Each task set is kept at its computedDesiredCount = ceil(desiredCount x scale / 100) with its
 own revision (ecs-services.md §6, inferred): missing tasks are started, extra ones stopped,
-tasks on DRAINING instances replaced first. minimumHealthyPercent and maximumPercent do not
-apply: whoever controls the deployment shifts the scales. A DRAINING task set goes to 0 and is
+tasks on DRAINING instances replaced first. Mock decision: minimumHealthyPercent and
+maximumPercent are stored and echoed but do not apply (ECS uses them for draining there);
+whoever controls the deployment shifts the scales. A DRAINING task set goes to 0 and is
 removed once it has no tasks.
 """
 

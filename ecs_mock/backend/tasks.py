@@ -72,6 +72,7 @@ def list_tasks(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     if "serviceName" in params:
         # The service's tasks, of every deployment and task set (a name, as documented).
         name = params["serviceName"]
+        # ServiceNotFoundException is in ListTasks' model; its use here is inferred.
         if name not in cluster.services:
             raise EcsError("ServiceNotFoundException", "Service not found.")
     if (
