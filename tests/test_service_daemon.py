@@ -232,3 +232,24 @@ def test_az_rebalancing_moves_tasks_to_a_new_zone(app: EcsMock, ecs: Any) -> Non
     ) in messages
     assert messages[0] == "(service web) has reached a steady state."
     assert _service(ecs, "web")["runningCount"] == 4
+
+
+def test_daemon_runs_on_ec2_and_refuses_a_strategy(app: EcsMock, ecs: Any) -> None:
+    app.add_container_instance("default")
+    with app.backend.lock:
+        app.backend_region().clusters["default"].default_strategy = [
+            {"capacityProvider": "FARGATE", "weight": 1}
+        ]
+        app.backend_region().clusters["default"].capacity_providers = ["FARGATE"]
+    created = ecs.create_service(
+        serviceName="agent", taskDefinition="agent", schedulingStrategy="DAEMON"
+    )["service"]
+    assert created["launchType"] == "EC2"  # not the cluster's default strategy
+    assert _service(ecs, "agent")["runningCount"] == 1
+    with pytest.raises(ecs.exceptions.InvalidParameterException) as raised:
+        ecs.update_service(
+            service="agent", capacityProviderStrategy=[{"capacityProvider": "asg", "weight": 1}]
+        )
+    assert (
+        "does not support capacity provider strategies" in raised.value.response["Error"]["Message"]
+    )

@@ -18,6 +18,7 @@ from . import (
     task_sets,
     tasks,
 )
+from . import service_launch as _actions  # noqa: F401  (registers its scheduled action)
 from .state import Region
 
 Handler = Callable[[Region, dict[str, Any]], dict[str, Any]]

@@ -109,6 +109,13 @@ def check_daemon(params: dict[str, Any], controller: str, fargate: bool) -> None
         raise invalid_parameter(
             "The daemon scheduling strategy does not support volume configurations."
         )
+    if params.get("capacityProviderStrategy"):
+        # Mock decision: a daemon task goes on every instance, so no strategy chooses where;
+        # ECS's rule and text for this are not published.
+        raise invalid_parameter(
+            "The daemon scheduling strategy does not support capacity provider strategies. "
+            "Remove the capacity provider strategy and try again"
+        )
 
 
 def deployment_configuration(

@@ -119,6 +119,10 @@ def create_service(region: Region, params: dict[str, Any]) -> dict[str, Any]:
             raise invalid_parameter("TaskDefinition can not be blank.")
         definition = find_task_definition(region, params["taskDefinition"])
         check_active(definition)
+        if scheduling == "DAEMON" and "launchType" not in params:
+            # Mock decision: a DAEMON service without a launch type runs on EC2 instances,
+            # not on the cluster's default capacity provider strategy.
+            params = {**params, "launchType": "EC2"}
         launch = service_config.launch_from(cluster, params, definition, None)
         if scheduling == "DAEMON" and launch.is_fargate:
             service_checks.check_daemon({}, controller, True)
