@@ -25,7 +25,11 @@ MAX_BODY_KEPT = 64 * 1024  # characters of one request or response body kept who
 MAX_STRING = 1024  # characters of one string kept from a request body over MAX_BODY_KEPT
 MAX_ITEMS = 100  # items of one list (or keys of one object) kept from such a body
 MAX_DEPTH = 32  # levels of nesting kept from such a body
-DEFAULT_MAX_BYTES = 2 * 1024 * 1024  # bodies the whole log keeps before dropping the oldest
+# Bodies a log keeps before dropping its oldest calls: the local server's (long-running, with
+# its --max-calls) and an in-process mock's (one test; kept small so that it does not weigh on
+# the mock's memory per task).
+DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+MOCK_MAX_BYTES = 2 * 1024 * 1024
 _OVERHEAD = 256  # bytes one call costs besides its bodies, for the log's budget
 
 

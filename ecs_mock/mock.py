@@ -16,7 +16,7 @@ from typing import Any, TypeVar, overload
 
 from . import _decorate
 from .backend import Backend, Timings
-from .controls import Controls
+from .controls import MOCK_MAX_BYTES, Controls
 from .dispatch import Dispatcher
 from .errors import EcsError
 from .intercept import FAKE_CREDENTIALS, INTERCEPTOR
@@ -40,7 +40,7 @@ class _State:
         self.options = options
         self.serial = serial
         self.backend = Backend(seed=options.seed, timings=options.timings)
-        self.controls = Controls()
+        self.controls = Controls(max_bytes=MOCK_MAX_BYTES)
         self.dispatcher = Dispatcher(
             self.backend, options.account_id, dict(options.access_keys), self.controls
         )
