@@ -7,13 +7,15 @@ from typing import TYPE_CHECKING, Any
 
 from . import _schema, clock
 from .arns import parse_arn
-from .backend import lifecycle
+from .backend import lifecycle, outcomes, task_events
 from .backend.capacity import FARGATE_PROVIDERS
 from .backend.container_instances import AGENT_CAPABILITIES
 from .backend.lookup import find_cluster, find_task, instance_id_of
 from .backend.models import EXTERNAL_CAPABILITY, Task
+from .backend.outcome_model import Outcome
 from .backend.state import Region
 from .errors import EcsError
+from .outcome_controls import OutcomeControls
 from .protocol import TARGET_PREFIX
 
 if TYPE_CHECKING:
@@ -28,7 +30,7 @@ _DEFAULT_CONTAINER = {
 }
 
 
-class TestControls:
+class TestControls(OutcomeControls):
     """Everything a test needs beyond boto3 itself. Every shortcut goes through the same
     validation as the API (they are API calls), except where the API has no way in
     (agent connectivity, ENI slots, forcing lifecycle steps)."""
@@ -200,7 +202,13 @@ class TestControls:
         `instance` is an ARN (its cluster is taken from it) or an id in `cluster` (default
         "default")."""
         with self.dispatcher.backend.lock:
-            self._instance(cluster, instance).agent_connected = connected
+            found = self._instance(cluster, instance)
+            if found.agent_connected != connected:
+                # Mock decision: an agent connection change is a container instance state
+                # change, so it bumps the instance's version and sends its event.
+                found.agent_connected = connected
+                found.version += 1
+                task_events.instance_changed(self.backend_region(), found, clock.now())
 
     def advance(
         self, state: str = "RUNNING", task: str | None = None, cluster: str | None = None
@@ -216,6 +224,7 @@ class TestControls:
             now = clock.now()
             lifecycle.tick(region, now)
             for target in self._tasks(cluster, task):
+                outcomes.release(region, target)  # forcing steps overrides a hold
                 lifecycle.advance(region, target, state, now)
 
     def set_capacity(self, provider: str = "FARGATE", available: bool = False) -> None:
@@ -237,14 +246,11 @@ class TestControls:
         stopCode SpotInterruption and stoppedReason "Your Spot Task was interrupted."."""
         with self.dispatcher.backend.lock:
             region = self.backend_region()
-            now = clock.now()
-            lifecycle.tick(region, now)
+            lifecycle.tick(region, clock.now())
             (target,) = self._tasks(cluster, task)
             if target.capacity_provider_name != "FARGATE_SPOT":
                 raise ValueError(f"task {task!r} is not a FARGATE_SPOT task")
-            lifecycle.request_stop(
-                region, target, now, "SpotInterruption", "Your Spot Task was interrupted."
-            )
+            self.set_outcome(Outcome.spot_interrupted(), task=target.arn)
 
     def exit_container(
         self,
@@ -258,14 +264,8 @@ class TestControls:
         EssentialContainerExited, a non-essential one leaves it running."""
         if not isinstance(exit_code, int) or isinstance(exit_code, bool):
             raise ValueError(f"exit_code must be an int, got {exit_code!r}")
-        with self.dispatcher.backend.lock:
-            region = self.backend_region()
-            now = clock.now()
-            lifecycle.tick(region, now)
-            (target,) = self._tasks(cluster, task)
-            if container not in {c.name for c in target.containers}:
-                raise ValueError(f"task has no container named {container!r}")
-            lifecycle.exit_container(region, target, container, exit_code, reason, now)
+        ending = Outcome.exits(exit_code, container=container, reason=reason)
+        self.set_outcome(ending, task=task, cluster=cluster)
 
     def _instance(self, cluster: str | None, reference: str) -> Any:
         region = self.backend_region()

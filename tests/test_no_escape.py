@@ -49,10 +49,10 @@ def _every_operation(client: Any, mock: EcsMock) -> int:
     """One call of each supported operation; returns how many were made."""
     calls = 0
 
-    def call(name: str, **params: Any) -> Any:
+    def call(method: str, **params: Any) -> Any:
         nonlocal calls
         calls += 1
-        return getattr(client, name)(**params)
+        return getattr(client, method)(**params)
 
     cluster = call("create_cluster", clusterName="c")["cluster"]["clusterArn"]
     call("describe_clusters", clusters=[cluster])
@@ -92,6 +92,10 @@ def _every_operation(client: Any, mock: EcsMock) -> int:
     call("deregister_container_instance", cluster="c", containerInstance=instance, force=True)
     call("deregister_task_definition", taskDefinition=definition)
     call("delete_cluster", cluster="c")
+    call("put_account_setting", name="containerInsights", value="enabled")
+    call("put_account_setting_default", name="awsvpcTrunking", value="enabled")
+    call("list_account_settings", effectiveSettings=True)
+    call("delete_account_setting", name="containerInsights")
     with pytest.raises(client.exceptions.ClusterNotFoundException):
         call("list_tasks", cluster="gone")
     return calls

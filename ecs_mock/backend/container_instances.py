@@ -9,7 +9,7 @@ from typing import Any
 
 from .. import clock
 from ..errors import client_error, invalid_parameter
-from . import instance_types, query
+from . import instance_types, query, task_events
 from .lookup import cluster_name, find_cluster, instance_id_of
 from .models import Cluster, ContainerInstance, TaskCounts
 from .paging import paged
@@ -186,6 +186,7 @@ def register_container_instance(region: Region, params: dict[str, Any]) -> dict[
         ]
         instance.attributes_changed()
     cluster.instances[instance_id] = instance
+    task_events.instance_changed(region, instance, clock.now())
     return {"containerInstance": instance.to_wire()}
 
 
@@ -279,6 +280,7 @@ def update_container_instances_state(region: Region, params: dict[str, Any]) -> 
         if instance.status != status:
             instance.status = status
             instance.version += 1
+            task_events.instance_changed(region, instance, clock.now())
         updated.append(instance.to_wire(False))
     return {"containerInstances": updated, "failures": failures}
 
@@ -306,4 +308,5 @@ def deregister_container_instance(region: Region, params: dict[str, Any]) -> dic
             instance.resources.release(task.holding)
         instance.task_ids = set()
         instance.counts = TaskCounts()
+        task_events.instance_changed(region, instance, clock.now())
     return {"containerInstance": instance.to_wire(False)}

@@ -172,6 +172,7 @@ def launch(
         platform_family=spec.platform_family,
         ephemeral_storage=spec.ephemeral_storage,
         started_by=spec.started_by,
+        awsvpc_configuration=spec.vpc,
         last_status="PROVISIONING" if spec.vpc is not None else "PENDING",
     )
     if spec.volume is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from . import enis
 from .models import ContainerInstance, Task, TaskCounts
 from .state import Region
 
@@ -18,8 +19,13 @@ from .state import Region
 TaskListener = Callable[[Region, Task, float], None]
 # Runs a scheduled action of another part of the backend: (region, target key, due time).
 ActionHandler = Callable[[Region, str, float], None]
+# Asked before a task moves forward outside the stop path (PENDING, RUNNING, ...) at a clock
+# time: False holds it where it is (test outcomes: a task that never leaves PENDING, or one
+# that fails to start).
+TaskGate = Callable[[Region, Task, str, float], bool]
 _listeners: list[TaskListener] = []
 _actions: dict[str, ActionHandler] = {}
+_gates: list[TaskGate] = []
 
 
 def on_task_change(listener: TaskListener) -> TaskListener:
@@ -32,6 +38,13 @@ def on_task_change(listener: TaskListener) -> TaskListener:
 def off_task_change(listener: TaskListener) -> None:
     if listener in _listeners:
         _listeners.remove(listener)
+
+
+def gate_task(gate: TaskGate) -> TaskGate:
+    """Register `gate` (usable as a decorator) for every forward step off the stop path."""
+    if gate not in _gates:
+        _gates.append(gate)
+    return gate
 
 
 def on_action(action: str, handler: ActionHandler) -> None:
@@ -122,6 +135,8 @@ def enter(region: Region, task: Task, state: str, at: float) -> None:
     if ORDER[state] <= ORDER[task.last_status]:
         return
     if task.desired_status == "STOPPED" and state not in STOP_PATH:
+        return
+    if state not in STOP_PATH and not all(gate(region, task, state, at) for gate in _gates):
         return
     for counts in _counts(region, task):
         counts.moved(task.last_status, state)
@@ -215,22 +230,18 @@ def _attach_eni(region: Region, task: Task, at: float) -> None:
     for attachment in task.attachments:
         if attachment["type"] != "ElasticNetworkInterface":
             continue
-        octets = region.ids.port(1, 254), region.ids.port(1, 254)
-        address = f"10.0.{octets[0]}.{octets[1]}"
+        eni = enis.allocate(region, task, attachment)  # in moto's EC2 when mock_aws is active
         attachment["status"] = "ATTACHED"
         attachment["details"] = [
             *attachment["details"],
-            {"name": "networkInterfaceId", "value": "eni-" + region.ids.hex(17)},
-            {"name": "macAddress", "value": ":".join(region.ids.hex(2) for _ in range(6))},
-            {
-                "name": "privateDnsName",
-                "value": f"ip-10-0-{octets[0]}-{octets[1]}.{region.region}.compute.internal",
-            },
-            {"name": "privateIPv4Address", "value": address},
+            {"name": "networkInterfaceId", "value": eni.eni_id},
+            {"name": "macAddress", "value": eni.mac_address},
+            {"name": "privateDnsName", "value": eni.private_dns_name},
+            {"name": "privateIPv4Address", "value": eni.private_ip},
         ]
         for container in task.containers:
             container.network_interfaces = [
-                {"attachmentId": attachment["id"], "privateIpv4Address": address}
+                {"attachmentId": attachment["id"], "privateIpv4Address": eni.private_ip}
             ]
         task.connectivity = "CONNECTED"
         task.times["connectivityAt"] = at
@@ -318,6 +329,7 @@ def _stop(region: Region, task: Task, at: float) -> None:
     task.times["stoppedAt"] = at
     task.tags = []  # "Any tags associated with the task will be deleted." (StopTask docs)
     _set_eni_status(task, "DELETED")
+    enis.release(region, task)
     instance = instance_of(region, task)
     if instance is not None:
         instance.resources.release(task.holding)  # Holding guards against a second release

@@ -263,6 +263,8 @@ class Task:
     platform_family: str | None = None
     ephemeral_storage: int | None = None  # GiB, Fargate only
     started_by: str | None = None
+    # The request's awsvpcConfiguration (subnets, securityGroups, assignPublicIp), awsvpc only
+    awsvpc_configuration: dict[str, Any] | None = None
     last_status: str = "PENDING"
     desired_status: str = "RUNNING"
     version: int = 1

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import (
+    account_settings,
     attributes,
     clusters,
     container_instances,
@@ -15,6 +16,8 @@ from . import (
     task_definitions,
     tasks,
 )
+from . import outcomes as _outcomes  # noqa: F401  (registers the lifecycle hooks)
+from . import task_events as _task_events  # noqa: F401  (registers the task listener)
 from .state import Region
 
 Handler = Callable[[Region, dict[str, Any]], dict[str, Any]]
@@ -45,4 +48,8 @@ OPERATIONS: dict[str, Handler] = {
     "PutAttributes": attributes.put_attributes,
     "DeleteAttributes": attributes.delete_attributes,
     "ListAttributes": attributes.list_attributes,
+    "PutAccountSetting": account_settings.put_account_setting,
+    "PutAccountSettingDefault": account_settings.put_account_setting_default,
+    "DeleteAccountSetting": account_settings.delete_account_setting,
+    "ListAccountSettings": account_settings.list_account_settings,
 }

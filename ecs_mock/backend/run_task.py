@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import clock
 from ..errors import invalid_parameter
-from . import capacity, fargate, idempotency
+from . import capacity, fargate, idempotency, outcomes
 from .capacity import Target
 from .constraints import parse_constraints
 from .launch import launch, prepare
@@ -78,6 +78,12 @@ def run_task(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     }
     if any(not found for found in candidates.values()):
         raise invalid_parameter(NO_INSTANCES)
+    injected = outcomes.take_run_task_failure(region)  # a test asked this call to fail
+    if injected is not None:
+        arns = list(dict.fromkeys(i.arn for found in candidates.values() for i in found))
+        failed = {"tasks": [], "failures": outcomes.failures_for(injected, arns, count)}
+        idempotency.remember(region, scope, params, failed, [], now)
+        return failed
 
     tasks: list[dict[str, Any]] = []
     failures: list[Failure] = []

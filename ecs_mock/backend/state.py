@@ -6,10 +6,11 @@ import bisect
 import heapq
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..arns import ArnFactory, Ids
 from .models import Cluster, Task, TaskDefinition
+from .outcome_model import OutcomeBook
 
 if TYPE_CHECKING:
     from .idempotency import Remembered
@@ -35,6 +36,9 @@ class Timings:
                 raise ValueError(f"{name} seconds must be a number >= 0, got {value!r}")
 
 
+# Mock decision: a region keeps its newest 1,000 ECS events (task_events.py), so memory stays
+# bounded however many tasks a test runs; moto's EventBridge rules receive every one.
+MAX_EVENTS = 1000
 PoolKey = tuple[str, str, str]  # (filter name, filter value, desiredStatus)
 
 
@@ -135,6 +139,12 @@ class Region:
         self.client_tokens: dict[tuple[str, str, str], Remembered] = {}
         # Fargate capacity providers a test made unavailable (TestControls.set_capacity)
         self.capacity_unavailable: set[str] = set()
+        # What launchers test (outcomes.py, awslogs.py, task_events.py, account_settings.py):
+        # outcomes tests decided, log lines written, the newest events sent, account settings
+        self.outcomes = OutcomeBook()
+        self.logs: dict[tuple[str, str, str], list[tuple[int, str]]] = {}
+        self.events: list[dict[str, Any]] = []  # trimmed to MAX_EVENTS by task_events.emit
+        self.account_settings: dict[tuple[str, str], str] = {}  # (principal ARN, name) -> value
         self._events: list[Event] = []
         self._seq = 0
 
