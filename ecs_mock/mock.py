@@ -10,7 +10,7 @@ import unittest
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, overload
 
-from .backend import Backend, Timings
+from .backend import Backend, Timings, clusters
 from .controls import Controls
 from .dispatch import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Dispatcher
 from .intercept import FAKE_CREDENTIALS, INTERCEPTOR
@@ -45,8 +45,9 @@ class EcsMock(TestControls):
 
     Options: `account_id` (default 123456789012), `region` (where the setup shortcuts act),
     `seed` (same seed, same ids and ARNs), `access_keys` (access key id -> account id),
-    and lifecycle step durations in clock seconds (`provisioning_seconds`, `pending_seconds`,
-    `stopping_seconds`, `deprovisioning_seconds`; all 0 by default).
+    lifecycle step durations in clock seconds (`provisioning_seconds`, `pending_seconds`,
+    `stopping_seconds`, `deprovisioning_seconds`; all 0 by default), and `default_cluster`
+    (True: a `default` cluster exists from the start, and again after `reset()`).
     Nested activations share one state, created with the outermost one's options.
     """
 
@@ -61,6 +62,7 @@ class EcsMock(TestControls):
         pending_seconds: float = 0.0,
         stopping_seconds: float = 0.0,
         deprovisioning_seconds: float = 0.0,
+        default_cluster: bool = False,
     ) -> None:
         if not (isinstance(account_id, str) and len(account_id) == 12 and account_id.isdigit()):
             raise ValueError(f"account_id must be 12 digits, got {account_id!r}")
@@ -74,6 +76,9 @@ class EcsMock(TestControls):
             stopping=stopping_seconds,
             deprovisioning=deprovisioning_seconds,
         )
+        if not isinstance(default_cluster, bool):
+            raise ValueError(f"default_cluster must be True or False, got {default_cluster!r}")
+        self.default_cluster = default_cluster
         self._started = False
 
     # -- activation -------------------------------------------------------------------------
@@ -87,9 +92,21 @@ class EcsMock(TestControls):
                 _current = _Activation(self)
                 _current.saved_env = _lend_environment()
                 INTERCEPTOR.install(_current.dispatcher.handle)
+                created = True
+            else:
+                created = False
             _current.stack.append(self)
             self._started = True
+            if created and self.default_cluster:
+                self._create_default_cluster()
         return self
+
+    def _create_default_cluster(self) -> None:
+        """The `default` cluster of `default_cluster=True`: made in the backend directly, so
+        it is not among the calls a test asserts on."""
+        backend = self.dispatcher.backend
+        with backend.lock:
+            clusters.create_cluster(backend.region(self.account_id, self.region), {})
 
     def stop(self) -> None:
         global _current
@@ -133,6 +150,8 @@ class EcsMock(TestControls):
             dispatcher.backend.__dict__.update(
                 {k: v for k, v in fresh.__dict__.items() if k != "lock"}
             )
+            if _current is not None and _current.stack and _current.stack[0].default_cluster:
+                self._create_default_cluster()
         dispatcher.controls.clear()
 
     # -- decorator --------------------------------------------------------------------------
@@ -167,6 +186,7 @@ class EcsMock(TestControls):
             pending_seconds=self.timings.pending,
             stopping_seconds=self.timings.stopping,
             deprovisioning_seconds=self.timings.deprovisioning,
+            default_cluster=self.default_cluster,
         )
 
     def _decorate_class(self, cls: type) -> type:
@@ -199,6 +219,7 @@ def mock_ecs(
     pending_seconds: float = ...,
     stopping_seconds: float = ...,
     deprovisioning_seconds: float = ...,
+    default_cluster: bool = ...,
 ) -> EcsMock: ...
 def mock_ecs(target: Any = None, /, **options: Any) -> Any:
     """`@mock_ecs`, `@mock_ecs(...)`, `with mock_ecs(...):` and `mock_ecs().start()`."""
