@@ -73,7 +73,5 @@ def test_every_python_block_runs_as_pasted(tmp_path: Path) -> None:
         for case in ET.parse(report).getroot().iter("testcase")
     }
     # Blocks without test functions ran at import; the ones with tests ran them.
-    with_tests = {
-        name for name, line in modules.items() if "def test_" in (tmp_path / f"{name}.py").read_text()
-    }
+    with_tests = {name for name in modules if "def test_" in (tmp_path / f"{name}.py").read_text()}
     assert with_tests <= ran, sorted(modules[n] for n in with_tests - ran)
