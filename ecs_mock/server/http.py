@@ -22,6 +22,7 @@ from ..protocol import CONTENT_TYPE, Reply, error_reply
 from .app import ServerApp, ServerOptions
 from .auth import SignedRequest
 from .control import PREFIX, handle_control
+from .dashboard import handle_dashboard, is_dashboard
 
 logger = logging.getLogger("ecs_mock.server")
 # Mock decision: AWS's exact codes for HTTP-level faults are not documented; these names say
@@ -77,6 +78,12 @@ class _Handler(BaseHTTPRequestHandler):
         app = self.server.app
         path = self.path
         if path.startswith(PREFIX) or path.rstrip("/") == PREFIX.rstrip("/"):
+            route = path[len(PREFIX) :].split("?", 1)[0].strip("/")
+            if is_dashboard(route):
+                self._discard_body()
+                return handle_dashboard(
+                    app, self.command, route, self.headers.get("Authorization")
+                )
             return handle_control(app, self.command, path, self._read_body())
         if path.split("?", 1)[0] != "/" or self.command != "POST":
             self._discard_body()
