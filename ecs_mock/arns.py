@@ -82,6 +82,15 @@ class ArnFactory:
 
     def gateway(self, name: str) -> str:
         return f"{self.prefix}:gateway/{name}"
+    def capacity_provider(self, name: str) -> str:
+        return f"{self.prefix}:capacity-provider/{name}"
+
+    def namespace(self, namespace_id: str) -> str:
+        """A Cloud Map namespace's ARN (Service Connect defaults name one)."""
+        return (
+            f"arn:{partition_for(self.region)}:servicediscovery:{self.region}:"
+            f"{self.account_id}:namespace/{namespace_id}"
+        )
 
 
 @dataclass(frozen=True)

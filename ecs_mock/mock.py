@@ -46,7 +46,9 @@ class EcsMock(TestControls):
     Options: `account_id` (default 123456789012), `region` (where the setup shortcuts act),
     `seed` (same seed, same ids and ARNs), `access_keys` (access key id -> account id),
     and lifecycle step durations in clock seconds (`provisioning_seconds`, `pending_seconds`,
-    `stopping_seconds`, `deprovisioning_seconds`; all 0 by default).
+    `stopping_seconds`, `deprovisioning_seconds`; all 0 by default), and
+    `capacity_wait_seconds` (1800): how long a task waits in PROVISIONING for an Auto Scaling
+    group capacity provider's room before it stops with TaskFailedToStart.
     Nested activations share one state, created with the outermost one's options.
     """
 
@@ -61,6 +63,7 @@ class EcsMock(TestControls):
         pending_seconds: float = 0.0,
         stopping_seconds: float = 0.0,
         deprovisioning_seconds: float = 0.0,
+        capacity_wait_seconds: float = 1800.0,
     ) -> None:
         if not (isinstance(account_id, str) and len(account_id) == 12 and account_id.isdigit()):
             raise ValueError(f"account_id must be 12 digits, got {account_id!r}")
@@ -73,6 +76,7 @@ class EcsMock(TestControls):
             pending=pending_seconds,
             stopping=stopping_seconds,
             deprovisioning=deprovisioning_seconds,
+            capacity_wait=capacity_wait_seconds,
         )
         self._started = False
 

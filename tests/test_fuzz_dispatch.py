@@ -49,6 +49,19 @@ def populate(mock: TestControls) -> dict[str, str]:
     started = mock.call("StartTask", taskDefinition="app", containerInstances=[big, small])
     task_arns = [task["taskArn"] for task in started["tasks"]]
     mock.call("StopTask", task=task_arns[-1])
+    scaling = {"autoScalingGroupArn": "asg-cp", "managedScaling": {"status": "ENABLED"}}
+    mock.call("CreateCapacityProvider", name="cp", autoScalingGroupProvider=scaling)
+    mock.call(
+        "CreateCapacityProvider",
+        name="spare",
+        autoScalingGroupProvider=scaling | {"autoScalingGroupArn": "asg-spare"},
+    )
+    mock.call(
+        "PutClusterCapacityProviders",
+        cluster="other",
+        capacityProviders=["cp", "FARGATE"],
+        defaultCapacityProviderStrategy=[{"capacityProvider": "cp", "weight": 1}],
+    )
     named = {
         "app": app,
         "big": big,
@@ -108,7 +121,8 @@ def _refs() -> tuple[dict[str, str], list[str]]:
         named = populate(mock)
     arns = list(named.values())
     ids = [arn.rsplit("/", 1)[1] for arn in arns if "/" in arn]
-    names = ["default", "other", "app", "app:1", "web", "old:1"]
+    names = ["default", "other", "app", "app:1", "web", "old:1", "cp", "spare", "FARGATE"]
+    names.append("FARGATE_SPOT")
     if NEWER_OPERATIONS:
         names += ["agent", "agent:1", "edge", ROLE, PROVIDER]
     return named, [*names, *arns, *ids]
@@ -152,6 +166,30 @@ BASES.update(
         },
         "DeleteAttributes": {"attributes": [{"name": "rack", "targetId": NAMED["big"]}]},
         "ListAttributes": {"targetType": "container-instance"},
+        "UpdateCluster": {
+            "cluster": "default",
+            "settings": [{"name": "containerInsights", "value": "enabled"}],
+            "serviceConnectDefaults": {"namespace": "fuzz"},
+        },
+        "UpdateClusterSettings": {
+            "cluster": "default",
+            "settings": [{"name": "containerInsights", "value": "enhanced"}],
+        },
+        "PutClusterCapacityProviders": {
+            "cluster": "default",
+            "capacityProviders": ["spare", "FARGATE"],
+            "defaultCapacityProviderStrategy": [{"capacityProvider": "spare", "weight": 1}],
+        },
+        "CreateCapacityProvider": {
+            "name": "fuzzcp",
+            "autoScalingGroupProvider": {"autoScalingGroupArn": "asg-fuzz"},
+        },
+        "DescribeCapacityProviders": {"capacityProviders": ["cp", "FARGATE"], "include": ["TAGS"]},
+        "UpdateCapacityProvider": {
+            "name": "cp",
+            "autoScalingGroupProvider": {"managedScaling": {"targetCapacity": 50}},
+        },
+        "DeleteCapacityProvider": {"capacityProvider": "spare"},
     }
 )
 if NEWER_OPERATIONS:

@@ -282,7 +282,8 @@ def snapshot(mock: TestControls) -> dict[str, Any]:
 
     clusters = call("ListClusters")["clusterArns"]
     view: dict[str, Any] = {
-        "clusters": call("DescribeClusters", clusters=clusters, include=["TAGS"])
+        "clusters": call("DescribeClusters", clusters=clusters, include=["TAGS", "ATTACHMENTS"]),
+        "capacityProviders": call("DescribeCapacityProviders", include=["TAGS"], maxResults=100),
     }
     for cluster in clusters:
         instances = call("ListContainerInstances", cluster=cluster)["containerInstanceArns"]

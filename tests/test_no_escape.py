@@ -58,6 +58,29 @@ def _every_operation(client: Any, mock: EcsMock) -> int:
     cluster = call("create_cluster", clusterName="c")["cluster"]["clusterArn"]
     call("describe_clusters", clusters=[cluster])
     call("list_clusters")
+    call(
+        "update_cluster", cluster="c", settings=[{"name": "containerInsights", "value": "enabled"}]
+    )
+    call(
+        "update_cluster_settings",
+        cluster="c",
+        settings=[{"name": "containerInsights", "value": "disabled"}],
+    )
+    call(
+        "create_capacity_provider", name="cp", autoScalingGroupProvider={"autoScalingGroupArn": "g"}
+    )
+    call(
+        "update_capacity_provider",
+        name="cp",
+        autoScalingGroupProvider={"managedDraining": "DISABLED"},
+    )
+    call("describe_capacity_providers")
+    call(
+        "put_cluster_capacity_providers",
+        cluster="c",
+        capacityProviders=["cp", "FARGATE"],
+        defaultCapacityProviderStrategy=[],
+    )
     definition = call("register_task_definition", family="f", containerDefinitions=CONTAINERS)[
         "taskDefinition"
     ]["taskDefinitionArn"]
@@ -95,6 +118,7 @@ def _every_operation(client: Any, mock: EcsMock) -> int:
     if "CreateDaemon" in known_operations():  # botocore 1.34.17's model predates them
         _newer_operations(call)
     call("delete_cluster", cluster="c")
+    call("delete_capacity_provider", capacityProvider="cp")
     with pytest.raises(client.exceptions.ClusterNotFoundException):
         call("list_tasks", cluster="gone")
     return calls

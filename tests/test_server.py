@@ -200,3 +200,13 @@ def test_max_calls_option_parses_and_zero_keeps_everything() -> None:
         assert unbounded.app.controls.max_calls is None
     with pytest.raises(SystemExit):
         parser().parse_args(["--max-calls", "-1"])
+
+
+def test_capacity_wait_option_parses() -> None:
+    from ecs_mock.server.cli import options_from, parser
+
+    assert options_from(parser().parse_args([])).timings.capacity_wait == 1800
+    options = options_from(parser().parse_args(["--capacity-wait-seconds", "60"]))
+    assert options.timings.capacity_wait == 60
+    with pytest.raises(SystemExit):
+        parser().parse_args(["--capacity-wait-seconds", "-1"])

@@ -327,10 +327,20 @@ def test_resource_in_an_unknown_cluster(ecs_mock: EcsMock, ecs: Any, kind: str) 
 
 
 def test_deleted_cluster_has_no_tags_to_show(ecs_mock: EcsMock, ecs: Any) -> None:
+    # Changed deliberately (issue 15 defect 6): a deleted cluster is INACTIVE for a while, and
+    # tagging one answers the observed "is inactive" error rather than "not found".
     arn = ecs_mock.create_cluster("tagged", tags=[{"key": "k", "value": "v"}])
     ecs.delete_cluster(cluster=arn)
-    with pytest.raises(ecs.exceptions.ResourceNotFoundException):
-        ecs.list_tags_for_resource(resourceArn=arn)
+    for call in (
+        lambda: ecs.list_tags_for_resource(resourceArn=arn),
+        lambda: ecs.tag_resource(resourceArn=arn, tags=[{"key": "a", "value": "b"}]),
+        lambda: ecs.untag_resource(resourceArn=arn, tagKeys=["k"]),
+    ):
+        with pytest.raises(ecs.exceptions.InvalidParameterException) as raised:
+            call()
+        assert raised.value.response["Error"]["Message"] == (
+            "The specified cluster is inactive. Specify an active cluster and try again."
+        )
 
 
 def test_instance_of_another_cluster_is_not_found(ecs_mock: EcsMock, ecs: Any) -> None:

@@ -10,8 +10,9 @@ from typing import Any
 from .. import clock
 from ..errors import EcsError, client_error, invalid_parameter, shown
 from ..strict_json import parse_json
-from . import instance_types, query
+from . import instance_types, provisioning, query
 from .instance_resources import check_reregistration, registered_resources
+
 from .lookup import cluster_name, find_cluster, instance_id_of
 from .models import Cluster, ContainerInstance, TaskCounts
 from .paging import decode_position, paged_entries
@@ -167,6 +168,9 @@ def register_container_instance(region: Region, params: dict[str, Any]) -> dict[
         ]
         instance.attributes_changed()
     cluster.instances[instance_id] = instance
+    if previous is not None:
+        # Re-registered with new totals: a waiting task of its capacity provider may fit now.
+        provisioning.instances_changed(region, cluster, [instance], clock.now())
     return {"containerInstance": instance.to_wire()}
 
 
@@ -262,6 +266,9 @@ def update_container_instances_state(region: Region, params: dict[str, Any]) -> 
             instance.status = status
             instance.version += 1
         updated.append(instance.to_wire(False))
+    if status == "ACTIVE":
+        active = [instance for _, instance in resolved if instance is not None]
+        provisioning.instances_changed(region, cluster, active, clock.now())
     return {"containerInstances": updated, "failures": failures}
 
 

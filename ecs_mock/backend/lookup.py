@@ -25,6 +25,7 @@ def check_role_arn(value: str, field: str) -> str:
     if not ROLE_ARN.match(value):
         raise invalid_parameter(f"{field} must be the ARN of an IAM role, but was {value}")
     return value
+INACTIVE_CLUSTER = "The referenced cluster was inactive."
 
 
 def cluster_name(region: Region, reference: str | None) -> str:
@@ -47,9 +48,14 @@ def cluster_name(region: Region, reference: str | None) -> str:
 
 
 def find_cluster(region: Region, reference: str | None) -> Cluster:
+    """The ACTIVE cluster a request names; unknown and deleted ones are ClusterNotFound."""
     cluster = region.clusters.get(cluster_name(region, reference))
-    if cluster is None or cluster.status != "ACTIVE":
+    if cluster is None:
         raise cluster_not_found()
+    if cluster.status != "ACTIVE":
+        # Observed for CreateService and UpdateService on a deleted cluster. Mock decision:
+        # every operation that needs an ACTIVE cluster answers a deleted one so.
+        raise EcsError("ClusterNotFoundException", INACTIVE_CLUSTER)
     return cluster
 
 

@@ -56,8 +56,16 @@ class Cluster:
     counts: TaskCounts = field(default_factory=TaskCounts)
     capacity_providers: list[str] = field(default_factory=list)
     default_strategy: list[dict[str, Any]] = field(default_factory=list)
+    # The Auto Scaling group providers' attachments (as_policy, managed_draining), as they are
+    # once settled; attachments_status is None until capacity providers were first associated.
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    attachments_status: str | None = None
+    service_connect_defaults: dict[str, str] | None = None
+    deleted_at: float | None = None
 
-    def to_wire(self, include_tags: bool = True) -> dict[str, Any]:
+    def to_wire(
+        self, include_tags: bool = True, include_attachments: bool = True
+    ) -> dict[str, Any]:
         active = sum(1 for i in self.instances.values() if i.status != "INACTIVE")
         wire: dict[str, Any] = {
             "clusterArn": self.arn,
@@ -75,6 +83,12 @@ class Cluster:
         }
         if self.configuration is not None:
             wire["configuration"] = self.configuration
+        if self.attachments_status is not None:
+            if include_attachments:
+                wire["attachments"] = [dict(a) for a in self.attachments]
+            wire["attachmentsStatus"] = self.attachments_status
+        if self.service_connect_defaults is not None:
+            wire["serviceConnectDefaults"] = dict(self.service_connect_defaults)
         return wire
 
 
@@ -276,6 +290,11 @@ class Task:
     @property
     def is_pending(self) -> bool:
         return self.last_status in PENDING_STATES
+
+    @property
+    def awaiting_instance(self) -> bool:
+        """An EC2 task waiting in PROVISIONING for its capacity provider to have room."""
+        return self.instance_id is None and self.launch_type != "FARGATE"
 
     @property
     def family(self) -> str:

@@ -7,6 +7,9 @@ from typing import Any
 
 from . import (
     attributes,
+    capacity_providers,
+    cluster_capacity,
+    cluster_settings,
     clusters,
     container_instances,
     daemon_definitions,
@@ -30,6 +33,13 @@ OPERATIONS: dict[str, Handler] = {
     "DescribeClusters": clusters.describe_clusters,
     "ListClusters": clusters.list_clusters,
     "DeleteCluster": clusters.delete_cluster,
+    "UpdateCluster": cluster_settings.update_cluster,
+    "UpdateClusterSettings": cluster_settings.update_cluster_settings,
+    "PutClusterCapacityProviders": cluster_capacity.put_cluster_capacity_providers,
+    "CreateCapacityProvider": capacity_providers.create_capacity_provider,
+    "DescribeCapacityProviders": capacity_providers.describe_capacity_providers,
+    "UpdateCapacityProvider": capacity_providers.update_capacity_provider,
+    "DeleteCapacityProvider": capacity_providers.delete_capacity_provider,
     "RegisterTaskDefinition": task_definitions.register_task_definition,
     "DeregisterTaskDefinition": task_definitions.deregister_task_definition,
     "DescribeTaskDefinition": task_definitions.describe_task_definition,

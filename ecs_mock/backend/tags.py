@@ -9,6 +9,8 @@ from ..arns import parse_arn
 from ..errors import EcsError, client_error, invalid_parameter, shown
 from .daemon_lookup import is_live
 from .express_models import is_live as is_live_service
+
+from .capacity import FARGATE_PROVIDERS
 from .lookup import NAME_PATTERN, find_cluster
 from .models import Tags
 from .numbers import parse_digits
@@ -52,7 +54,8 @@ def check_tag_count(tags: Tags) -> Tags:
 
 
 def _resource_tags(region: Region, arn: str) -> tuple[Tags, Any, str]:
-    """The tag list of the resource an ARN names, its owner object and the attribute holding it."""
+    """The tag list of the resource an ARN names, its owner object and the attribute holding it
+    (for FARGATE and FARGATE_SPOT: no owner, and the provider's name)."""
     parsed = parse_arn(arn)
     # The whole prefix, partition included: an `aws-cn` ARN never names a us-east-1 resource.
     if parsed is None or parsed.prefix != region.arns.prefix:
@@ -60,9 +63,27 @@ def _resource_tags(region: Region, arn: str) -> tuple[Tags, Any, str]:
     missing = EcsError("ResourceNotFoundException", "The specified resource could not be found.")
     if parsed.kind == "cluster":
         cluster = region.clusters.get(parsed.rest)
-        if cluster is None or cluster.status != "ACTIVE":
+        if cluster is None:
             raise missing
+        if cluster.status != "ACTIVE":
+            # Observed for TagResource on a deleted cluster (gruntwork-io/cloud-nuke#145).
+            raise invalid_parameter(
+                "The specified cluster is inactive. Specify an active cluster and try again."
+            )
         return cluster.tags, cluster, "tags"
+    if parsed.kind == "capacity-provider":
+        if parsed.rest in FARGATE_PROVIDERS:
+            return [], None, parsed.rest  # reserved: no owner whose tags could change
+        provider = region.capacity_providers.get(parsed.rest)
+        if provider is None:
+            raise missing
+        if provider.status != "ACTIVE":
+            # Mock decision: as for a deleted cluster.
+            raise invalid_parameter(
+                "The specified capacity provider is inactive. Specify an active capacity "
+                "provider and try again."
+            )
+        return provider.tags, provider, "tags"
     if parsed.kind == "task-definition":
         family, _, revision = parsed.rest.partition(":")
         revisions = region.families.get(family, [])
@@ -117,10 +138,16 @@ def _newer_resource(region: Region, kind: str, arn: str, rest: str) -> Any:
         return region.gateways.get(rest)
     service = region.express_services.get(arn)
     return service if service is not None and is_live_service(region, service, now) else None
+def _reserved(owner: Any, name: str) -> None:
+    if owner is None:
+        # Mock decision: FARGATE and FARGATE_SPOT exist in every account with no tags, and
+        # their tags can't be changed (ListTagsForResource answers none).
+        raise invalid_parameter(f"The {name} capacity provider is reserved and can't be tagged.")
 
 
 def tag_resource(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     _, owner, attribute = _resource_tags(region, params["resourceArn"])
+    _reserved(owner, attribute)
     new = check_tags(params.get("tags", []))
     setattr(owner, attribute, merge_tags(getattr(owner, attribute), new))
     return {}
@@ -128,6 +155,7 @@ def tag_resource(region: Region, params: dict[str, Any]) -> dict[str, Any]:
 
 def untag_resource(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     tags, owner, attribute = _resource_tags(region, params["resourceArn"])
+    _reserved(owner, attribute)
     drop = set(params.get("tagKeys", []))
     # "You cannot edit or delete tag keys or values with this prefix" (DG ecs-using-tags.md), so
     # the managed aws:ecs:* tags survive. Mock decision: TagResource's message for it.

@@ -170,6 +170,9 @@ class ServerApp:
                         "region": region.region,
                         "clusters": clusters,
                         "taskDefinitions": definitions,
+                        "capacityProviders": [
+                            provider.to_wire() for provider in region.capacity_providers.values()
+                        ],
                     }
                 )
         return {"regions": regions, "calls": self.controls.received}

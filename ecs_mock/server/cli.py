@@ -98,6 +98,13 @@ def parser() -> argparse.ArgumentParser:
             help=f"seconds a task spends {step.upper()} (default 0)",
         )
     p.add_argument(
+        "--capacity-wait-seconds",
+        type=_seconds,
+        default=1800.0,
+        help="seconds a task waits in PROVISIONING for an Auto Scaling group capacity "
+        "provider's room before it stops with TaskFailedToStart (default %(default)s)",
+    )
+    p.add_argument(
         "--request-timeout",
         type=_seconds,
         default=10.0,
@@ -129,6 +136,7 @@ def options_from(args: argparse.Namespace) -> ServerOptions:
             pending=args.pending_seconds,
             stopping=args.stopping_seconds,
             deprovisioning=args.deprovisioning_seconds,
+            capacity_wait=args.capacity_wait_seconds,
         ),
         request_timeout=args.request_timeout or None,
         max_calls=args.max_calls,
