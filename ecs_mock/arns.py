@@ -82,6 +82,7 @@ class ArnFactory:
 
     def gateway(self, name: str) -> str:
         return f"{self.prefix}:gateway/{name}"
+
     def capacity_provider(self, name: str) -> str:
         return f"{self.prefix}:capacity-provider/{name}"
 

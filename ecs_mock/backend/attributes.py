@@ -15,7 +15,6 @@ from typing import Any
 from .. import clock
 from ..arns import parse_arn
 from ..errors import EcsError, invalid_parameter, shown
-
 from . import provisioning
 from .container_instances import ECS_OWNED, check_attribute
 from .lookup import find_cluster, instance_id_of

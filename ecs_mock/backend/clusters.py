@@ -13,7 +13,6 @@ from typing import Any
 
 from .. import clock
 from ..errors import EcsError, invalid_parameter, shown
-
 from . import cluster_capacity, lifecycle
 from .capacity import FARGATE_PROVIDERS
 from .cluster_settings import (

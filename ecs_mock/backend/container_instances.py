@@ -12,7 +12,6 @@ from ..errors import EcsError, client_error, invalid_parameter, shown
 from ..strict_json import parse_json
 from . import instance_types, provisioning, query
 from .instance_resources import check_reregistration, registered_resources
-
 from .lookup import cluster_name, find_cluster, instance_id_of
 from .models import Cluster, ContainerInstance, TaskCounts
 from .paging import decode_position, paged_entries

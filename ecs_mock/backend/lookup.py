@@ -25,6 +25,8 @@ def check_role_arn(value: str, field: str) -> str:
     if not ROLE_ARN.match(value):
         raise invalid_parameter(f"{field} must be the ARN of an IAM role, but was {value}")
     return value
+
+
 INACTIVE_CLUSTER = "The referenced cluster was inactive."
 
 

@@ -7,10 +7,9 @@ from typing import Any
 from .. import clock
 from ..arns import parse_arn
 from ..errors import EcsError, client_error, invalid_parameter, shown
+from .capacity import FARGATE_PROVIDERS
 from .daemon_lookup import is_live
 from .express_models import is_live as is_live_service
-
-from .capacity import FARGATE_PROVIDERS
 from .lookup import NAME_PATTERN, find_cluster
 from .models import Tags
 from .numbers import parse_digits
@@ -138,6 +137,8 @@ def _newer_resource(region: Region, kind: str, arn: str, rest: str) -> Any:
         return region.gateways.get(rest)
     service = region.express_services.get(arn)
     return service if service is not None and is_live_service(region, service, now) else None
+
+
 def _reserved(owner: Any, name: str) -> None:
     if owner is None:
         # Mock decision: FARGATE and FARGATE_SPOT exist in every account with no tags, and
