@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..errors import EcsError, client_error, invalid_parameter
+from ..errors import EcsError, client_error, invalid_parameter, shown
 from .capacity import FARGATE_PROVIDERS, MIXED, NOT_ASSOCIATED, check_strategy_shape
 from .lookup import find_cluster
 from .models import Cluster
@@ -60,7 +60,7 @@ def check(
     duplicate = next((name for name in providers if providers.count(name) > 1), None)
     if duplicate is not None:
         # Mock decision: ECS's text for a repeated provider is unknown.
-        raise invalid_parameter(f"Capacity provider {duplicate} appears more than once.")
+        raise invalid_parameter(f"Capacity provider {shown(duplicate)} appears more than once.")
     for name in providers:
         if name in FARGATE_PROVIDERS:
             continue
@@ -68,7 +68,7 @@ def check(
         if provider is None or provider.status != "ACTIVE":
             # Mock decision: short names only, as in strategies; ECS's text is unknown.
             raise client_error(
-                f"The specified capacity provider {name} does not exist. Specify the short "
+                f"The specified capacity provider {shown(name)} does not exist. Specify the short "
                 "name of an existing capacity provider and try again."
             )
         if provider.cluster is not None and provider.cluster != cluster:

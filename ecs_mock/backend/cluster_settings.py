@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..arns import partition_for
-from ..errors import EcsError, invalid_parameter
+from ..errors import EcsError, invalid_parameter, shown
 from .lookup import find_cluster
 from .state import Region
 
@@ -56,8 +56,8 @@ def check_settings(settings: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
         value = setting.get("value")
         if value not in INSIGHTS_VALUES:
             raise invalid_parameter(
-                f"Invalid value {value!r} for cluster setting {setting.get('name')}: it must be "
-                f"one of {', '.join(INSIGHTS_VALUES)}."
+                f"Invalid value {shown(value)!r} for cluster setting "
+                f"{shown(setting.get('name'))}: it must be one of {', '.join(INSIGHTS_VALUES)}."
             )
         checked.append({"name": str(setting["name"]), "value": str(value)})
     return checked
@@ -91,7 +91,7 @@ def check_namespace(region: Region, namespace: str) -> None:
     if namespace.startswith("arn:"):
         match = _NAMESPACE_ARN.match(namespace)
         if match is None:
-            raise invalid_parameter(f"Invalid namespace ARN: {namespace}")
+            raise invalid_parameter(f"Invalid namespace ARN: {shown(namespace)}")
         here = (partition_for(region.region), region.region, region.account_id)
         if (match["partition"], match["region"], match["account"]) != here:
             # "The namespace must be in this account and this Amazon Web Services Region."
