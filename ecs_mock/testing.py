@@ -287,8 +287,9 @@ class TestControls:
                 unavailable.add(provider)
 
     def interrupt_spot(self, task: str, cluster: str | None = None) -> None:
-        """Interrupt a FARGATE_SPOT task now, as the two-minute warning does: it stops with
-        stopCode SpotInterruption and stoppedReason "Your Spot Task was interrupted."."""
+        """Interrupt a FARGATE_SPOT task now, as the two-minute warning does: while it stops
+        its stopCode is TerminationNotice, once STOPPED SpotInterruption; stoppedReason
+        "Your Spot Task was interrupted."."""
         with self.dispatcher.backend.lock:
             region = self.backend_region()
             now = clock.now()
@@ -297,7 +298,11 @@ class TestControls:
             if target.capacity_provider_name != "FARGATE_SPOT":
                 raise ValueError(f"task {task!r} is not a FARGATE_SPOT task")
             lifecycle.request_stop(
-                region, target, now, "SpotInterruption", "Your Spot Task was interrupted."
+                region,
+                target,
+                now,
+                lifecycle.TERMINATION_NOTICE,
+                "Your Spot Task was interrupted.",
             )
 
     def exit_container(

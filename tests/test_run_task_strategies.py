@@ -5,14 +5,17 @@ interruptions, end to end through boto3."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from freezegun import freeze_time
 
 from ecs_mock import EcsMock
 
+START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 NETWORK = {"awsvpcConfiguration": {"subnets": ["subnet-aaa"]}}
 CAPACITY = (
     "Capacity is unavailable at this time. Please try again later or in a different "
@@ -205,3 +208,50 @@ def test_a_spot_task_can_be_interrupted(ecs_mock: EcsMock, ecs: Any, job: str) -
         ecs_mock.interrupt_spot(regular["taskArn"])
     assert ecs.list_tasks(cluster="jobs")["taskArns"] == [regular["taskArn"]]
     assert ecs.list_tasks(cluster="jobs", desiredStatus="STOPPED")["taskArns"] == [spot["taskArn"]]
+
+
+@pytest.mark.ecs_mock(stopping_seconds=30)
+def test_an_interrupted_spot_task_shows_the_termination_notice_while_it_stops(
+    ecs_mock: EcsMock, ecs: Any, job: str
+) -> None:
+    _cluster(ecs, ["FARGATE_SPOT"], [{"capacityProvider": "FARGATE_SPOT", "weight": 1}])
+    with freeze_time(START) as frozen:
+        (spot,) = _run(ecs)["tasks"]
+        ecs_mock.advance("RUNNING")
+        ecs_mock.interrupt_spot(spot["taskArn"])
+        (stopping,) = ecs.describe_tasks(cluster="jobs", tasks=[spot["taskArn"]])["tasks"]
+        assert (stopping["lastStatus"], stopping["desiredStatus"]) == ("STOPPING", "STOPPED")
+        assert stopping["stopCode"] == "TerminationNotice"
+        assert stopping["stoppedReason"] == "Your Spot Task was interrupted."
+        frozen.tick(30)
+        (stopped,) = ecs.describe_tasks(cluster="jobs", tasks=[spot["taskArn"]])["tasks"]
+    assert (stopped["lastStatus"], stopped["stopCode"]) == ("STOPPED", "SpotInterruption")
+    assert stopped["stoppedReason"] == "Your Spot Task was interrupted."
+
+
+def test_run_task_follows_the_default_strategy_put_last(
+    ecs_mock: EcsMock, ecs: Any, job: str
+) -> None:
+    _cluster(ecs, ["FARGATE"], [{"capacityProvider": "FARGATE", "weight": 1}])
+    assert _spread(_run(ecs, count=2)["tasks"]) == {"FARGATE": 2}
+    ecs.put_cluster_capacity_providers(
+        cluster="jobs",
+        capacityProviders=["FARGATE", "FARGATE_SPOT"],
+        defaultCapacityProviderStrategy=[
+            {"capacityProvider": "FARGATE_SPOT", "base": 1, "weight": 1},
+            {"capacityProvider": "FARGATE", "weight": 1},
+        ],
+    )
+    tasks = _run(ecs, count=5)["tasks"]
+    assert tasks[0]["capacityProviderName"] == "FARGATE_SPOT"
+    assert _spread(tasks) == {"FARGATE_SPOT": 3, "FARGATE": 2}
+    ecs.put_cluster_capacity_providers(
+        cluster="jobs",
+        capacityProviders=["FARGATE", "FARGATE_SPOT"],
+        defaultCapacityProviderStrategy=[],
+    )
+    # No default strategy any more: the EC2 answer, on a cluster without instances.
+    assert _refused(ecs) == (
+        "InvalidParameterException",
+        "No Container Instances were found in your cluster.",
+    )

@@ -347,7 +347,15 @@ def _stop_containers(task: Task, at: float) -> None:
             agent["lastStatus"] = "STOPPED"
 
 
+# A Spot interruption: "TerminationNotice" while the task is stopping (DG-CP's event sample),
+# "SpotInterruption" once it is stopped (consumer fixtures; ecs-runtask.md §3.4).
+TERMINATION_NOTICE = "TerminationNotice"
+SPOT_INTERRUPTION = "SpotInterruption"
+
+
 def _stop(region: Region, task: Task, at: float) -> None:
+    if task.stop_code == TERMINATION_NOTICE:
+        task.stop_code = SPOT_INTERRUPTION
     _stop_containers(task, at)
     task.times["stoppedAt"] = at
     task.tags = []  # "Any tags associated with the task will be deleted." (StopTask docs)
