@@ -4,13 +4,16 @@ TaskFailedToStart after the wait; without it, failures as on EC2. Through boto3.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 from freezegun import freeze_time
 
 from ecs_mock import EcsMock
 from ecs_mock.backend import query
+from ecs_mock.server import EcsServer
 
 START = "2025-01-01T00:00:00Z"
 START_TS = 1735689600.0
@@ -432,3 +435,39 @@ def test_without_managed_scaling_a_full_provider_fails_at_once(ecs_mock: EcsMock
     assert answer["tasks"] == []
     assert answer["failures"] == [{"arn": arn, "reason": "RESOURCE:CPU"} for arn in small]
     assert ecs_mock.backend_region().waiting == {}
+
+
+def test_a_state_file_keeps_providers_and_waiting_tasks(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    keys = {"region_name": "us-east-1", "aws_access_key_id": "x", "aws_secret_access_key": "x"}
+    with EcsServer(port=0, state_file=state) as server:
+        ecs = boto3.client("ecs", endpoint_url=server.url, **keys)
+        ecs.create_capacity_provider(
+            name="asg",
+            autoScalingGroupProvider={
+                "autoScalingGroupArn": "asg-group",
+                "managedScaling": {"status": "ENABLED"},
+            },
+        )
+        ecs.create_cluster(
+            clusterName="batch",
+            capacityProviders=["asg"],
+            defaultCapacityProviderStrategy=[{"capacityProvider": "asg", "weight": 1}],
+        )
+        containers = [{"name": "main", "image": "busybox", "cpu": 512, "memory": 512}]
+        ecs.register_task_definition(family="job", containerDefinitions=containers)
+        (task,) = ecs.run_task(cluster="batch", taskDefinition="job")["tasks"]
+    with EcsServer(port=0, state_file=state) as server:
+        assert server.app.loaded_from_file
+        ecs = boto3.client("ecs", endpoint_url=server.url, **keys)
+        (provider,) = ecs.describe_capacity_providers(capacityProviders=["asg"])[
+            "capacityProviders"
+        ]
+        assert provider["autoScalingGroupProvider"]["managedScaling"]["status"] == "ENABLED"
+        (cluster,) = ecs.describe_clusters(clusters=["batch"])["clusters"]
+        assert cluster["defaultCapacityProviderStrategy"][0]["capacityProvider"] == "asg"
+        assert _task(ecs, task["taskArn"])["lastStatus"] == "PROVISIONING"
+        (instance,) = server.app.view().scale_out("asg")
+        placed = _task(ecs, task["taskArn"])
+        assert placed["containerInstanceArn"] == instance
+        assert placed["capacityProviderName"] == "asg"
