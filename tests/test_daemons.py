@@ -632,6 +632,11 @@ def test_tags_on_daemons(ecs: Any, daemon: dict[str, Any]) -> None:
 
 def test_daemons_go_with_their_cluster(ecs: Any, ecs_mock: EcsMock, daemon: dict[str, Any]) -> None:
     ecs.delete_cluster(cluster="default")
+    # The deleted cluster is kept INACTIVE for a while; its daemon is gone already.
+    with pytest.raises(ecs.exceptions.ClusterNotFoundException, match="inactive"):
+        ecs.describe_daemon(daemonArn=daemon["daemonArn"])
+    with pytest.raises(ecs.exceptions.ResourceNotFoundException):
+        ecs.list_tags_for_resource(resourceArn=daemon["daemonArn"])
     ecs_mock.create_cluster("default")
     with pytest.raises(ecs.exceptions.DaemonNotFoundException):
         ecs.describe_daemon(daemonArn=daemon["daemonArn"])

@@ -315,7 +315,9 @@ def test_delete_drains_then_the_service_is_inactive_then_gone() -> None:
         with pytest.raises(ecs.exceptions.ServiceNotFoundException):
             ecs.update_express_gateway_service(serviceArn=arn, cpu="512")
         ecs.delete_cluster(cluster="default")
-        assert mock.backend_region().clusters == {}
+        assert ecs.list_clusters()["clusterArns"] == []
+        # A deleted cluster is kept INACTIVE for a week (README, Clusters).
+        assert [c.status for c in mock.backend_region().clusters.values()] == ["INACTIVE"]
 
 
 @pytest.mark.parametrize(

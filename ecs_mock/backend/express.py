@@ -28,7 +28,9 @@ def _revision(region: Region, names: tuple[str, str], plan: Plan, now: float) ->
 def create_express_gateway_service(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     now = clock.now()
     name_of_cluster = cluster_name(region, params.get("cluster"))
-    cluster = region.clusters.get(name_of_cluster)  # only ACTIVE clusters are kept
+    cluster = region.clusters.get(name_of_cluster)
+    if cluster is not None and cluster.status != "ACTIVE":
+        cluster = None  # deleted (kept INACTIVE for a while): as if it did not exist
     # "The ECS default cluster (if it does not already exist)" is among what Express Mode
     # creates (DG express-service-work); any other cluster must exist.
     if cluster is None and name_of_cluster != DEFAULT_CLUSTER:
