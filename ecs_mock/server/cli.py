@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
+from .._version import __version__
 from ..backend import Timings
 from ..dispatch import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 from ..persistence import StateFileError
@@ -51,6 +52,7 @@ def parser() -> argparse.ArgumentParser:
         description="A local Amazon ECS endpoint for the AWS CLI and every SDK. "
         "Point clients at it with --endpoint-url or AWS_ENDPOINT_URL_ECS.",
     )
+    p.add_argument("--version", action="version", version=f"ecs-mock {__version__}")
     p.add_argument("--host", default=DEFAULT_HOST, help="address to bind (default %(default)s)")
     p.add_argument(
         "--port",
