@@ -10,7 +10,7 @@ from ..errors import EcsError, invalid_parameter
 from .clusters import create_cluster
 from .express_config import Plan, build, register_managed
 from .express_models import ExpressService, ServiceRevision, find_service, is_live, not_found
-from .lookup import DEFAULT_CLUSTER, NAME_PATTERN, check_role_arn, cluster_name
+from .lookup import DEFAULT_CLUSTER, NAME_PATTERN, check_role_arn, cluster_name, find_cluster
 from .state import Region
 from .tags import check_tags
 
@@ -30,7 +30,9 @@ def create_express_gateway_service(region: Region, params: dict[str, Any]) -> di
     name_of_cluster = cluster_name(region, params.get("cluster"))
     cluster = region.clusters.get(name_of_cluster)
     if cluster is not None and cluster.status != "ACTIVE":
-        cluster = None  # deleted (kept INACTIVE for a while): as if it did not exist
+        if name_of_cluster != DEFAULT_CLUSTER:
+            find_cluster(region, name_of_cluster)  # a deleted cluster's ClusterNotFound
+        cluster = None  # a deleted default cluster is created again, as a missing one is
     # "The ECS default cluster (if it does not already exist)" is among what Express Mode
     # creates (DG express-service-work); any other cluster must exist.
     if cluster is None and name_of_cluster != DEFAULT_CLUSTER:
