@@ -15,6 +15,7 @@ from .backend.models import EXTERNAL_CAPABILITY, Task
 from .backend.state import Region
 from .errors import EcsError, shown
 from .protocol import TARGET_PREFIX
+from .service_controls import ServiceControls
 
 if TYPE_CHECKING:
     from .controls import Call
@@ -28,7 +29,7 @@ _DEFAULT_CONTAINER = {
 }
 
 
-class TestControls:
+class TestControls(ServiceControls):
     """Everything a test needs beyond boto3 itself. Every shortcut goes through the same
     validation as the API (they are API calls), except where the API has no way in
     (agent connectivity, ENI slots, forcing lifecycle steps)."""

@@ -297,6 +297,14 @@ def snapshot(mock: TestControls) -> dict[str, Any]:
             "tasks": tasks
             and call("DescribeTasks", cluster=cluster, tasks=tasks, include=["TAGS"]),
         }
+        services = call("ListServices", cluster=cluster, maxResults=100)["serviceArns"]
+        for start in range(0, len(services), 10):
+            view[f"{cluster} services {start}"] = call(
+                "DescribeServices",
+                cluster=cluster,
+                services=services[start : start + 10],
+                include=["TAGS"],
+            )
     for status in ("ACTIVE", "INACTIVE"):
         for definition in call("ListTaskDefinitions", status=status)["taskDefinitionArns"]:
             view[definition] = call(

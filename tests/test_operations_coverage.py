@@ -31,31 +31,18 @@ NOT_IMPLEMENTED = "an ECS operation ecs_mock does not implement"
 # The model's operations ecs_mock does not answer yet. Remove a name when you implement it.
 EXPECTED_MISSING = frozenset(
     {
-        "ContinueServiceDeployment",
         "CreateCapacityProvider",
-        "CreateService",
-        "CreateTaskSet",
         "DeleteAccountSetting",
         "DeleteCapacityProvider",
-        "DeleteService",
         "DeleteTaskDefinitions",
-        "DeleteTaskSet",
         "DescribeCapacityProviders",
-        "DescribeServiceDeployments",
-        "DescribeServiceRevisions",
-        "DescribeServices",
-        "DescribeTaskSets",
         "DiscoverPollEndpoint",
         "ExecuteCommand",
         "GetTaskProtection",
         "ListAccountSettings",
-        "ListServiceDeployments",
-        "ListServices",
-        "ListServicesByNamespace",
         "PutAccountSetting",
         "PutAccountSettingDefault",
         "PutClusterCapacityProviders",
-        "StopServiceDeployment",
         "SubmitAttachmentStateChanges",
         "SubmitContainerStateChange",
         "SubmitTaskStateChange",
@@ -63,10 +50,7 @@ EXPECTED_MISSING = frozenset(
         "UpdateCluster",
         "UpdateClusterSettings",
         "UpdateContainerAgent",
-        "UpdateService",
-        "UpdateServicePrimaryTaskSet",
         "UpdateTaskProtection",
-        "UpdateTaskSet",
     }
 )
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .resources import EMPTY_HOLDING, Holding, Resources
+
+if TYPE_CHECKING:
+    from .service_models import Service
 
 Tags = list[dict[str, str]]
 PENDING_STATES = frozenset({"PROVISIONING", "PENDING", "ACTIVATING"})
@@ -56,6 +59,7 @@ class Cluster:
     counts: TaskCounts = field(default_factory=TaskCounts)
     capacity_providers: list[str] = field(default_factory=list)
     default_strategy: list[dict[str, Any]] = field(default_factory=list)
+    services: dict[str, Service] = field(default_factory=dict)  # by name, INACTIVE ones too
 
     def to_wire(self, include_tags: bool = True) -> dict[str, Any]:
         active = sum(1 for i in self.instances.values() if i.status != "INACTIVE")
@@ -66,7 +70,7 @@ class Cluster:
             "registeredContainerInstancesCount": active,
             "runningTasksCount": self.counts.running,
             "pendingTasksCount": self.counts.pending,
-            "activeServicesCount": 0,
+            "activeServicesCount": sum(s.status == "ACTIVE" for s in self.services.values()),
             "statistics": [],
             "tags": list(self.tags) if include_tags else [],
             "settings": list(self.settings),
@@ -265,6 +269,7 @@ class Task:
     platform_family: str | None = None
     ephemeral_storage: int | None = None  # GiB, Fargate only
     started_by: str | None = None
+    service_name: str | None = None  # the service whose scheduler started it
     last_status: str = "PENDING"
     desired_status: str = "RUNNING"
     version: int = 1

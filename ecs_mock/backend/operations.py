@@ -16,11 +16,15 @@ from . import (
     gateway_clusters,
     gateways,
     run_task,
+    service_deployments,
+    services,
     start_task,
     tags,
     task_definitions,
+    task_sets,
     tasks,
 )
+from . import service_launch as _actions  # noqa: F401  (registers its scheduled action)
 from .state import Region
 
 Handler = Callable[[Region, dict[str, Any]], dict[str, Any]]
@@ -48,6 +52,22 @@ OPERATIONS: dict[str, Handler] = {
     "TagResource": tags.tag_resource,
     "UntagResource": tags.untag_resource,
     "ListTagsForResource": tags.list_tags_for_resource,
+    "CreateService": services.create_service,
+    "UpdateService": services.update_service,
+    "DeleteService": services.delete_service,
+    "DescribeServices": services.describe_services,
+    "ListServices": services.list_services,
+    "ListServicesByNamespace": services.list_services_by_namespace,
+    "ListServiceDeployments": service_deployments.list_service_deployments,
+    "DescribeServiceDeployments": service_deployments.describe_service_deployments,
+    "DescribeServiceRevisions": service_deployments.describe_service_revisions,
+    "StopServiceDeployment": service_deployments.stop_service_deployment,
+    "ContinueServiceDeployment": service_deployments.continue_service_deployment,
+    "CreateTaskSet": task_sets.create_task_set,
+    "UpdateTaskSet": task_sets.update_task_set,
+    "DeleteTaskSet": task_sets.delete_task_set,
+    "DescribeTaskSets": task_sets.describe_task_sets,
+    "UpdateServicePrimaryTaskSet": task_sets.update_service_primary_task_set,
     "PutAttributes": attributes.put_attributes,
     "DeleteAttributes": attributes.delete_attributes,
     "ListAttributes": attributes.list_attributes,

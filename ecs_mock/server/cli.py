@@ -98,6 +98,18 @@ def parser() -> argparse.ArgumentParser:
             help=f"seconds a task spends {step.upper()} (default 0)",
         )
     p.add_argument(
+        "--service-step-seconds",
+        type=_seconds,
+        default=0.0,
+        help="least clock time between two service scheduler steps of a service (default 0)",
+    )
+    p.add_argument(
+        "--service-healthy-after-seconds",
+        type=_seconds,
+        default=0.0,
+        help="seconds a service task must be RUNNING to count as healthy (default 0)",
+    )
+    p.add_argument(
         "--request-timeout",
         type=_seconds,
         default=10.0,
@@ -129,6 +141,8 @@ def options_from(args: argparse.Namespace) -> ServerOptions:
             pending=args.pending_seconds,
             stopping=args.stopping_seconds,
             deprovisioning=args.deprovisioning_seconds,
+            service_step=args.service_step_seconds,
+            service_healthy_after=args.service_healthy_after_seconds,
         ),
         request_timeout=args.request_timeout or None,
         max_calls=args.max_calls,
