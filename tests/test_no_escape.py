@@ -17,7 +17,6 @@ from botocore.endpoint import Endpoint
 from botocore.exceptions import ClientError, HTTPClientError
 from botocore.hooks import HierarchicalEmitter
 
-import ecs_mock._schema as schema
 from ecs_mock import EcsMock, RealEcsCallBlocked, mock_ecs
 from ecs_mock._schema import known_operations
 from ecs_mock.backend.operations import OPERATIONS
