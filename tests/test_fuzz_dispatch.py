@@ -98,7 +98,7 @@ def populate_newer(mock: TestControls) -> dict[str, str]:
     mock.call("AssociateGatewayWithCluster", gateway="edge", cluster="default")
     service = mock.call(
         "CreateExpressGatewayService",
-        serviceName="web",
+        serviceName="front",  # "web" is the CreateService service's: names are shared
         infrastructureRoleArn=ROLE,
         executionRoleArn=ROLE,
         primaryContainer={"image": "nginx"},
@@ -120,7 +120,7 @@ def _refs() -> tuple[dict[str, str], list[str]]:
     ids = [arn.rsplit("/", 1)[1] for arn in arns if "/" in arn]
     names = ["default", "other", "app", "app:1", "web", "old:1", "ext", "ecs-svc/1"]
     if NEWER_OPERATIONS:
-        names += ["agent", "agent:1", "edge", ROLE, PROVIDER]
+        names += ["agent", "agent:1", "edge", "front", ROLE, PROVIDER]
     return named, [*names, *arns, *ids]
 
 

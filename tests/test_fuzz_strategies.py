@@ -315,7 +315,7 @@ def snapshot(mock: TestControls) -> dict[str, Any]:
     return view
 
 
-EXPRESS_SERVICES = ("web", "fuzz")  # the names the fuzz tests give them (no List operation)
+EXPRESS_SERVICES = ("front", "fuzz")  # the names the fuzz tests give them (no List operation)
 
 
 def _newer_snapshot(call: Any, clusters: list[str]) -> dict[str, Any]:

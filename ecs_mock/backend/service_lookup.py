@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..arns import parse_arn
 from ..errors import EcsError, invalid_parameter
+from .express_models import is_live
 from .models import Cluster
 from .service_models import Service, ServiceDeployment, TaskSet
 from .state import Region
@@ -29,6 +30,21 @@ def service_name_of(region: Region, cluster: Cluster, reference: str) -> str:
             f"Invalid identifier: Identifier is for cluster {owner}. Your cluster is {cluster.name}"
         )
     return name
+
+
+def held_by_express(region: Region, cluster_name: str, name: str, now: float) -> bool:
+    """An ACTIVE or DRAINING Express gateway service of the cluster has this name. "This name must
+    be unique within the specified cluster" (model); Mock decision: the two stores share names."""
+    express = region.express_services.get(region.arns.service(cluster_name, name))
+    return (
+        express is not None and is_live(region, express, now) and express.status(now) != "INACTIVE"
+    )
+
+
+def held_by_service(cluster: Cluster | None, name: str) -> bool:
+    """A service made by CreateService, ACTIVE or DRAINING, has this name in the cluster."""
+    service = cluster.services.get(name) if cluster is not None else None
+    return service is not None and service.status in ("ACTIVE", "DRAINING")
 
 
 def find_service(region: Region, cluster: Cluster, reference: str) -> Service:
