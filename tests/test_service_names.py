@@ -39,6 +39,10 @@ def test_create_service_refuses_an_express_service_name(ecs_mock: EcsMock, ecs: 
     # The Express service is untouched, and still the one its ARN tags.
     ecs.tag_resource(resourceArn=arn, tags=[{"key": "k", "value": "v"}])
     assert ecs.list_tags_for_resource(resourceArn=arn)["tags"] == [{"key": "k", "value": "v"}]
+    # ListTasks knows the name (an Express service's tasks are not started yet).
+    assert ecs.list_tasks(serviceName="web")["taskArns"] == []
+    with pytest.raises(ecs.exceptions.ServiceNotFoundException):
+        ecs.list_tasks(serviceName="nope")
     # Another name, or the same name in another cluster, is free.
     ecs.create_service(serviceName="api", taskDefinition="app", desiredCount=0)
     ecs_mock.create_cluster("other")

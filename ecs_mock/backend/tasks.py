@@ -12,6 +12,7 @@ from ..errors import EcsError, invalid_parameter
 from . import lifecycle
 from .lookup import find_cluster, find_instance, task_id_of
 from .paging import decode, encode, page_size
+from .service_lookup import held_by_express
 from .state import Region, TaskIndex, contains
 
 DEFAULT_STOP_REASON = "Task stopped by user"
@@ -77,7 +78,10 @@ def list_tasks(region: Region, params: dict[str, Any]) -> dict[str, Any]:
         name = params["serviceName"]
         # ServiceNotFoundException is in ListTasks' model; its use here is inferred.
         if name not in cluster.services:
-            raise EcsError("ServiceNotFoundException", "Service not found.")
+            if not held_by_express(region, cluster.name, name, clock.now()):
+                raise EcsError("ServiceNotFoundException", "Service not found.")
+            # Mock decision: an Express service's tasks are not started yet (README): none.
+            return {"taskArns": []}
     if (
         params.get("daemonName")
         # "PENDING doesn't return any results" (ECS API reference).
