@@ -16,6 +16,7 @@ from .backend.providers import active_provider
 from .backend.state import Region
 from .errors import EcsError, shown
 from .protocol import TARGET_PREFIX
+from .service_controls import ServiceControls
 
 if TYPE_CHECKING:
     from .controls import Call
@@ -29,7 +30,7 @@ _DEFAULT_CONTAINER = {
 }
 
 
-class TestControls:
+class TestControls(ServiceControls):
     """Everything a test needs beyond boto3 itself. Every shortcut goes through the same
     validation as the API (they are API calls), except where the API has no way in
     (agent connectivity, ENI slots, forcing lifecycle steps)."""

@@ -62,6 +62,14 @@ def populate(mock: TestControls) -> dict[str, str]:
         capacityProviders=["cp", "FARGATE"],
         defaultCapacityProviderStrategy=[{"capacityProvider": "cp", "weight": 1}],
     )
+    service = mock.call("CreateService", serviceName="web", taskDefinition="app", desiredCount=1)
+    mock.call(
+        "CreateService",
+        serviceName="ext",
+        desiredCount=1,
+        deploymentController={"type": "EXTERNAL"},
+    )
+    task_set = mock.call("CreateTaskSet", cluster="default", service="ext", taskDefinition="app")
     named = {
         "app": app,
         "big": big,
@@ -69,6 +77,8 @@ def populate(mock: TestControls) -> dict[str, str]:
         "draining": draining,
         "running": task_arns[0],
         "stopped": task_arns[-1],
+        "service": service["service"]["serviceArn"],
+        "task_set": task_set["taskSet"]["taskSetArn"],
     }
     if NEWER_OPERATIONS:
         named.update(populate_newer(mock))
@@ -101,7 +111,7 @@ def populate_newer(mock: TestControls) -> dict[str, str]:
     mock.call("AssociateGatewayWithCluster", gateway="edge", cluster="default")
     service = mock.call(
         "CreateExpressGatewayService",
-        serviceName="web",
+        serviceName="front",  # "web" is the CreateService service's: names are shared
         infrastructureRoleArn=ROLE,
         executionRoleArn=ROLE,
         primaryContainer={"image": "nginx"},
@@ -122,9 +132,9 @@ def _refs() -> tuple[dict[str, str], list[str]]:
     arns = list(named.values())
     ids = [arn.rsplit("/", 1)[1] for arn in arns if "/" in arn]
     names = ["default", "other", "app", "app:1", "web", "old:1", "cp", "spare", "FARGATE"]
-    names.append("FARGATE_SPOT")
+    names += ["FARGATE_SPOT", "ext", "ecs-svc/1"]
     if NEWER_OPERATIONS:
-        names += ["agent", "agent:1", "edge", ROLE, PROVIDER]
+        names += ["agent", "agent:1", "edge", "front", ROLE, PROVIDER]
     return named, [*names, *arns, *ids]
 
 
@@ -190,6 +200,31 @@ BASES.update(
             "autoScalingGroupProvider": {"managedScaling": {"targetCapacity": 50}},
         },
         "DeleteCapacityProvider": {"capacityProvider": "spare"},
+        "CreateService": {"serviceName": "fuzz", "taskDefinition": "app", "desiredCount": 1},
+        "UpdateService": {"service": "web", "desiredCount": 2},
+        "DeleteService": {"service": "web", "force": True},
+        "DescribeServices": {"services": ["web", "ext"]},
+        "ListServices": {},
+        "ListServicesByNamespace": {"namespace": "ns"},
+        "CreateTaskSet": {"cluster": "default", "service": "ext", "taskDefinition": "app"},
+        "UpdateTaskSet": {
+            "cluster": "default",
+            "service": "ext",
+            "taskSet": NAMED["task_set"],
+            "scale": {"value": 50},
+        },
+        "DeleteTaskSet": {
+            "cluster": "default",
+            "service": "ext",
+            "taskSet": NAMED["task_set"],
+            "force": True,
+        },
+        "DescribeTaskSets": {"cluster": "default", "service": "ext"},
+        "UpdateServicePrimaryTaskSet": {
+            "cluster": "default",
+            "service": "ext",
+            "primaryTaskSet": NAMED["task_set"],
+        },
     }
 )
 if NEWER_OPERATIONS:
@@ -235,6 +270,11 @@ if NEWER_OPERATIONS:
             "UpdateExpressGatewayService": {"serviceArn": NAMED["express"], "cpu": "512"},
             "DeleteExpressGatewayService": {"serviceArn": NAMED["express"]},
             "DescribeExpressGatewayService": {"serviceArn": NAMED["express"]},
+            "ListServiceDeployments": {"service": "web"},
+            "DescribeServiceDeployments": {"serviceDeploymentArns": [NAMED["service"]]},
+            "DescribeServiceRevisions": {"serviceRevisionArns": [NAMED["service"]]},
+            "StopServiceDeployment": {"serviceDeploymentArn": NAMED["service"]},
+            "ContinueServiceDeployment": {"serviceDeploymentArn": NAMED["service"], "hookId": "h"},
         }
     )
 READ_ONLY = ("Describe", "List")

@@ -31,35 +31,19 @@ NOT_IMPLEMENTED = "an ECS operation ecs_mock does not implement"
 # The model's operations ecs_mock does not answer yet. Remove a name when you implement it.
 EXPECTED_MISSING = frozenset(
     {
-        "ContinueServiceDeployment",
-        "CreateService",
-        "CreateTaskSet",
         "DeleteAccountSetting",
-        "DeleteService",
         "DeleteTaskDefinitions",
-        "DeleteTaskSet",
-        "DescribeServiceDeployments",
-        "DescribeServiceRevisions",
-        "DescribeServices",
-        "DescribeTaskSets",
         "DiscoverPollEndpoint",
         "ExecuteCommand",
         "GetTaskProtection",
         "ListAccountSettings",
-        "ListServiceDeployments",
-        "ListServices",
-        "ListServicesByNamespace",
         "PutAccountSetting",
         "PutAccountSettingDefault",
-        "StopServiceDeployment",
         "SubmitAttachmentStateChanges",
         "SubmitContainerStateChange",
         "SubmitTaskStateChange",
         "UpdateContainerAgent",
-        "UpdateService",
-        "UpdateServicePrimaryTaskSet",
         "UpdateTaskProtection",
-        "UpdateTaskSet",
     }
 )
 

@@ -111,6 +111,11 @@ def list_clusters(region: Region, params: dict[str, Any]) -> dict[str, Any]:
 
 def delete_cluster(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     cluster = find_cluster(region, params["cluster"])
+    if any(s.status in ("ACTIVE", "DRAINING") for s in cluster.services.values()):
+        raise EcsError(
+            "ClusterContainsServicesException",
+            "The Cluster cannot be deleted while Services are active.",
+        )
     if any(i.status != "INACTIVE" for i in cluster.instances.values()):
         raise EcsError(
             "ClusterContainsContainerInstancesException",

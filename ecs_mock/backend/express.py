@@ -11,6 +11,7 @@ from .clusters import create_cluster
 from .express_config import Plan, build, register_managed
 from .express_models import ExpressService, ServiceRevision, find_service, is_live, not_found
 from .lookup import DEFAULT_CLUSTER, NAME_PATTERN, check_role_arn, cluster_name, find_cluster
+from .service_lookup import held_by_service
 from .state import Region
 from .tags import check_tags
 
@@ -49,7 +50,7 @@ def create_express_gateway_service(region: Region, params: dict[str, Any]) -> di
         existing is not None
         and is_live(region, existing, now)
         and existing.status(now) != "INACTIVE"
-    ):
+    ) or held_by_service(cluster, name):
         # "This name must be unique within the specified cluster" (model); the text is
         # CreateService's for a name already in use.
         raise invalid_parameter("Creation of service was not idempotent.")

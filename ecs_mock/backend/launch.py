@@ -50,6 +50,7 @@ class LaunchSpec:
     platform_version: str | None = None
     platform_family: str | None = None
     ephemeral_storage: int | None = None
+    service_name: str | None = None  # set by the service scheduler for the tasks it starts
 
     @property
     def zones(self) -> frozenset[str] | None:
@@ -171,6 +172,7 @@ def launch(
         platform_family=spec.platform_family,
         ephemeral_storage=spec.ephemeral_storage,
         started_by=spec.started_by,
+        service_name=spec.service_name,
         last_status="PROVISIONING" if spec.vpc is not None or waiting else "PENDING",
     )
     if spec.volume is not None:

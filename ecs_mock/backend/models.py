@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .resources import EMPTY_HOLDING, Holding, Resources
+
+if TYPE_CHECKING:
+    from .service_models import Service
 
 Tags = list[dict[str, str]]
 PENDING_STATES = frozenset({"PROVISIONING", "PENDING", "ACTIVATING"})
@@ -62,6 +65,7 @@ class Cluster:
     attachments_status: str | None = None
     service_connect_defaults: dict[str, str] | None = None
     deleted_at: float | None = None
+    services: dict[str, Service] = field(default_factory=dict)  # by name, INACTIVE ones too
 
     def to_wire(
         self, include_tags: bool = True, include_attachments: bool = True
@@ -74,7 +78,7 @@ class Cluster:
             "registeredContainerInstancesCount": active,
             "runningTasksCount": self.counts.running,
             "pendingTasksCount": self.counts.pending,
-            "activeServicesCount": 0,
+            "activeServicesCount": sum(s.status == "ACTIVE" for s in self.services.values()),
             "statistics": [],
             "tags": list(self.tags) if include_tags else [],
             "settings": list(self.settings),
@@ -279,6 +283,7 @@ class Task:
     platform_family: str | None = None
     ephemeral_storage: int | None = None  # GiB, Fargate only
     started_by: str | None = None
+    service_name: str | None = None  # the service whose scheduler started it
     last_status: str = "PENDING"
     desired_status: str = "RUNNING"
     version: int = 1

@@ -40,6 +40,12 @@ class Timings:
     # Mock decision: deleted clusters and capacity providers stay describable as INACTIVE this
     # long (ECS: "for a period of time"; one was observed still INACTIVE after a week).
     inactive_visible: float = 7 * 24 * 3600.0
+    # The service scheduler (service_scheduler.py): the least clock time between two steps of
+    # one service, how long a RUNNING task must run before it counts as healthy, and how long
+    # an INACTIVE service stays describable.
+    service_step: float = 0.0
+    service_healthy_after: float = 0.0
+    service_inactive_visible: float = 3600.0
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
@@ -82,6 +88,8 @@ class TaskIndex:
             keys.append(("containerInstance", task.instance_id, desired))
         if task.started_by is not None:
             keys.append(("startedBy", task.started_by, desired))
+        if task.service_name is not None:
+            keys.append(("serviceName", task.service_name, desired))
         return keys
 
     def add(self, task: Task) -> None:
@@ -192,6 +200,8 @@ class Region:
         self.waiting: dict[str, list[Waiting]] = {}
         # Service Connect namespace name -> the ARN the mock gave it (there is no Cloud Map)
         self.namespaces: dict[str, str] = {}
+        # CloudWatch alarm name -> ALARM | OK, as a test set it (TestControls.set_alarm_state)
+        self.alarm_states: dict[str, str] = {}
         self._events: list[Event] = []
         self._seq = 0
 

@@ -93,9 +93,12 @@ def _resource_tags(region: Region, arn: str) -> tuple[Tags, Any, str]:
         return definition.tags, definition, "tags"
     if parsed.kind in _NEWER_KINDS:
         owner = _newer_resource(region, parsed.kind, arn, parsed.rest)
-        if owner is None:
+        if owner is not None:
+            return owner.tags, owner, "tags"
+        if parsed.kind != "service":
             raise missing
-        return owner.tags, owner, "tags"
+    if parsed.kind in ("service", "task-set"):
+        return _service_tags(region, parsed.kind, parsed.rest, missing)
     cluster_part, _, object_id = parsed.rest.rpartition("/")
     # Only long-format ARNs (with the cluster) name a taggable task or instance; a cluster part
     # that could not be a cluster name is a malformed ARN, not a lookup of a strange cluster.
@@ -121,8 +124,8 @@ _NEWER_KINDS = ("daemon", "daemon-task-definition", "gateway", "service")
 
 
 def _newer_resource(region: Region, kind: str, arn: str, rest: str) -> Any:
-    """The daemon, daemon task definition, gateway or Express service an ARN names, or None.
-    (Services other than Express services do not exist in ecs_mock yet.)"""
+    """The daemon, daemon task definition, gateway or Express service an ARN names, or None
+    (a `service/` ARN that is no Express service may still name a service: _service_tags)."""
     now = clock.now()
     if kind == "daemon":
         daemon = region.daemons.get(arn)
@@ -144,6 +147,27 @@ def _reserved(owner: Any, name: str) -> None:
         # Mock decision: FARGATE and FARGATE_SPOT exist in every account with no tags, and
         # their tags can't be changed (ListTagsForResource answers none).
         raise invalid_parameter(f"The {name} capacity provider is reserved and can't be tagged.")
+
+
+def _service_tags(region: Region, kind: str, rest: str, missing: EcsError) -> tuple[Tags, Any, str]:
+    """`service/<cluster>/<name>` and `task-set/<cluster>/<service>/ecs-svc/<n>`; tags die
+    with the service (an INACTIVE one is not found)."""
+    parts = rest.split("/")
+    if len(parts) != (2 if kind == "service" else 4):
+        raise invalid_parameter("The ARN provided is invalid.")
+    if not NAME_PATTERN.fullmatch(parts[0]):
+        raise invalid_parameter("The ARN provided is invalid.")
+    cluster = find_cluster(region, parts[0])
+    service = cluster.services.get(parts[1])
+    if service is None or service.status == "INACTIVE":
+        raise missing
+    if kind == "service":
+        return service.tags, service, "tags"
+    task_set_id = "/".join(parts[2:])
+    task_set = next((t for t in service.task_sets if t.id == task_set_id), None)
+    if task_set is None:
+        raise missing
+    return task_set.tags, task_set, "tags"
 
 
 def tag_resource(region: Region, params: dict[str, Any]) -> dict[str, Any]:
