@@ -30,7 +30,7 @@ from .backend import Backend
 MAGIC = b"ECS-MOCK-STATE\n"
 FORMAT = 1
 _ALLOWED_MODULES = ("ecs_mock.backend.", "ecs_mock.arns")
-_ALLOWED_CLASSES = {("random", "Random"), ("collections", "Counter")}
+_ALLOWED_CLASSES = {("random", "Random"), ("collections", "Counter"), ("collections", "deque")}
 
 
 class StateFileError(Exception):

@@ -1,4 +1,10 @@
-"""CreateCluster, DescribeClusters, ListClusters, DeleteCluster."""
+"""CreateCluster, DescribeClusters, ListClusters, DeleteCluster.
+
+A deleted cluster is INACTIVE: DescribeClusters still shows it for `Timings.inactive_visible`
+of clock time (then MISSING), ListClusters does not, every operation that needs the cluster
+answers ClusterNotFoundException, and its name may be created again at once (a new, empty
+cluster with the same ARN).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,22 @@ from typing import Any
 
 from .. import clock
 from ..errors import EcsError, invalid_parameter, shown
+from . import cluster_capacity, lifecycle
+from .capacity import FARGATE_PROVIDERS
+from .cluster_settings import (
+    DEFAULT_SETTINGS,
+    check_configuration,
+    check_namespace,
+    check_settings,
+    service_connect_defaults,
+)
 from .lookup import DEFAULT_CLUSTER, NAME_PATTERN, cluster_name, find_cluster
 from .models import Cluster
 from .paging import decode_position, paged_entries
 from .state import Region
 from .tags import check_tags
+
+EXPIRED = "CLUSTER_EXPIRED"
 
 
 def create_cluster(region: Region, params: dict[str, Any]) -> dict[str, Any]:
@@ -25,17 +42,34 @@ def create_cluster(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     if existing is not None and existing.status == "ACTIVE":
         # Creating an existing ACTIVE cluster returns it unchanged (observed).
         return {"cluster": existing.to_wire()}
+    settings = check_settings(params.get("settings") or DEFAULT_SETTINGS)
+    configuration = check_configuration(params.get("configuration"))
+    providers = list(params.get("capacityProviders", []))
+    strategy = cluster_capacity.normalized(params.get("defaultCapacityProviderStrategy", []))
+    cluster_capacity.check(region, name, providers, strategy)
+    namespace = (params.get("serviceConnectDefaults") or {}).get("namespace")
+    if namespace is not None:
+        check_namespace(region, namespace)
     cluster = Cluster(
         name=name,
         arn=region.arns.cluster(name),
         tags=tags,
-        settings=list(
-            params.get("settings") or [{"name": "containerInsights", "value": "disabled"}]
-        ),
-        configuration=params.get("configuration"),
+        settings=settings,
+        configuration=configuration,
     )
+    if namespace is not None:
+        cluster.service_connect_defaults = service_connect_defaults(region, namespace)
+    # A deleted (INACTIVE) cluster of that name gives way, in its place: ListClusters pages by
+    # position, so moving it would shift the clusters after it.
     region.clusters[name] = cluster
-    return {"cluster": cluster.to_wire()}
+    if not providers and not strategy:
+        return {"cluster": cluster.to_wire()}
+    wire = cluster_capacity.associate(region, cluster, providers, strategy)
+    if any(name not in FARGATE_PROVIDERS for name in providers):
+        # Observed: a cluster created with Auto Scaling group providers answers PROVISIONING
+        # while their resources are made; the next call sees it ACTIVE.
+        wire["status"] = "PROVISIONING"
+    return {"cluster": wire}
 
 
 def describe_clusters(region: Region, params: dict[str, Any]) -> dict[str, Any]:
@@ -44,7 +78,7 @@ def describe_clusters(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     # maximum, so the check is here. Mock decision: the text follows DescribeTasks'.
     if len(references) > 100:
         raise invalid_parameter("clusters can have at most 100 items.")
-    include_tags = "TAGS" in params.get("include", [])
+    include = params.get("include", [])
     found, failures = [], []
     for reference in references:
         try:
@@ -59,7 +93,9 @@ def describe_clusters(region: Region, params: dict[str, Any]) -> dict[str, Any]:
             arn = reference if reference.startswith("arn:") else region.arns.cluster(reference)
             failures.append({"arn": arn, "reason": "MISSING"})
         else:
-            found.append(cluster.to_wire(include_tags))
+            # "If ATTACHMENTS is specified, the attachments ... are included, for example the
+            # capacity providers" (API reference): without it, they are not.
+            found.append(cluster.to_wire("TAGS" in include, "ATTACHMENTS" in include))
     return {"clusters": found, "failures": failures}
 
 
@@ -75,6 +111,11 @@ def list_clusters(region: Region, params: dict[str, Any]) -> dict[str, Any]:
 
 def delete_cluster(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     cluster = find_cluster(region, params["cluster"])
+    if any(s.status in ("ACTIVE", "DRAINING") for s in cluster.services.values()):
+        raise EcsError(
+            "ClusterContainsServicesException",
+            "The Cluster cannot be deleted while Services are active.",
+        )
     if any(i.status != "INACTIVE" for i in cluster.instances.values()):
         raise EcsError(
             "ClusterContainsContainerInstancesException",
@@ -95,10 +136,29 @@ def delete_cluster(region: Region, params: dict[str, Any]) -> dict[str, Any]:
             "ClusterContainsTasksException",
             "The Cluster cannot be deleted while Tasks are active.",
         )
-    cluster.status = "INACTIVE"
-    wire = cluster.to_wire()
-    del region.clusters[cluster.name]
+    now = clock.now()
+    # "You can disassociate them from a cluster using ... PutClusterCapacityProviders or by
+    # deleting the cluster" (DeleteCapacityProvider reference).
+    cluster_capacity.dissociate_all(region, cluster)
+    cluster.status, cluster.deleted_at = "INACTIVE", now
+    # Its (stopped) tasks and deregistered instances go with it.
     region.task_index.pop(cluster.name, None)
+    region.waiting.pop(cluster.name, None)
     for task_id in cluster.tasks:
         region.tasks.pop(task_id, None)
-    return {"cluster": wire}
+    cluster.tasks, cluster.instances = {}, {}
+    region.schedule(now + region.timings.inactive_visible, cluster.name, EXPIRED)
+    return {"cluster": cluster.to_wire()}
+
+
+def _expire(region: Region, name: str, due: float) -> None:
+    """A deleted cluster's INACTIVE time is over: DescribeClusters reports it MISSING (unless
+    the name was created again since)."""
+    cluster = region.clusters.get(name)
+    if cluster is None or cluster.status != "INACTIVE" or cluster.deleted_at is None:
+        return
+    if round(cluster.deleted_at + region.timings.inactive_visible, 3) <= due:
+        del region.clusters[name]
+
+
+lifecycle.on_action(EXPIRED, _expire)

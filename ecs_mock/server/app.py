@@ -17,6 +17,7 @@ from typing import Any
 
 from .. import clock, persistence, seed_state
 from ..backend import Backend, Timings, lifecycle
+from ..backend.service_wire import service_wire
 from ..controls import Controls
 from ..dispatch import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Dispatcher
 from ..protocol import Reply, header, signer_of
@@ -155,6 +156,10 @@ class ServerApp:
                         instance.to_wire() for instance in cluster.instances.values()
                     ]
                     wire["tasks"] = [task.to_wire() for task in cluster.tasks.values()]
+                    # Copied for the reason given below: encoded after the lock is released.
+                    wire["services"] = copy.deepcopy(
+                        [service_wire(region, s, True) for s in cluster.services.values()]
+                    )
                     clusters.append(wire)
                 definitions = [
                     definition.to_wire()
@@ -170,6 +175,9 @@ class ServerApp:
                         "region": region.region,
                         "clusters": clusters,
                         "taskDefinitions": definitions,
+                        "capacityProviders": [
+                            provider.to_wire() for provider in region.capacity_providers.values()
+                        ],
                     }
                 )
         return {"regions": regions, "calls": self.controls.received}

@@ -100,6 +100,25 @@ def parser() -> argparse.ArgumentParser:
             help=f"seconds a task spends {step.upper()} (default 0)",
         )
     p.add_argument(
+        "--capacity-wait-seconds",
+        type=_seconds,
+        default=1800.0,
+        help="seconds a task waits in PROVISIONING for an Auto Scaling group capacity "
+        "provider's room before it stops with TaskFailedToStart (default %(default)s)",
+    )
+    p.add_argument(
+        "--service-step-seconds",
+        type=_seconds,
+        default=0.0,
+        help="least clock time between two service scheduler steps of a service (default 0)",
+    )
+    p.add_argument(
+        "--service-healthy-after-seconds",
+        type=_seconds,
+        default=0.0,
+        help="seconds a service task must be RUNNING to count as healthy (default 0)",
+    )
+    p.add_argument(
         "--request-timeout",
         type=_seconds,
         default=10.0,
@@ -131,6 +150,9 @@ def options_from(args: argparse.Namespace) -> ServerOptions:
             pending=args.pending_seconds,
             stopping=args.stopping_seconds,
             deprovisioning=args.deprovisioning_seconds,
+            capacity_wait=args.capacity_wait_seconds,
+            service_step=args.service_step_seconds,
+            service_healthy_after=args.service_healthy_after_seconds,
         ),
         request_timeout=args.request_timeout or None,
         max_calls=args.max_calls,
