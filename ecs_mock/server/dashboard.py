@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import hmac
 import json
 from importlib import resources
@@ -22,6 +23,7 @@ from typing import Any
 
 from .. import clock
 from ..backend import lifecycle
+from ..backend.service_wire import service_wire
 from ..errors import EcsError
 from ..protocol import Reply
 from .app import ServerApp
@@ -116,10 +118,12 @@ def dashboard_data(app: ServerApp) -> dict[str, Any]:
                 tasks = sorted(cluster.tasks.values(), key=lambda t: t.created_at, reverse=True)
                 wire["tasks"] = [task.to_wire() for task in tasks[:TASKS_SHOWN]]
                 wire["tasksNotShown"] = max(0, len(tasks) - TASKS_SHOWN)
-                services = getattr(cluster, "services", None)
-                if isinstance(services, dict):
-                    wire["services"] = [service.to_wire() for service in services.values()]
-                clusters.append(wire)
+                wire["services"] = [
+                    service_wire(region, service, include_tags=False)
+                    for service in cluster.services.values()
+                ]
+                # Encoded after the lock is released: nothing shared may stay in the answer.
+                clusters.append(copy.deepcopy(wire))
             regions.append(
                 {"accountId": region.account_id, "region": region.region, "clusters": clusters}
             )

@@ -81,9 +81,7 @@ class _Handler(BaseHTTPRequestHandler):
             route = path[len(PREFIX) :].split("?", 1)[0].strip("/")
             if is_dashboard(route):
                 self._discard_body()
-                return handle_dashboard(
-                    app, self.command, route, self.headers.get("Authorization")
-                )
+                return handle_dashboard(app, self.command, route, self.headers.get("Authorization"))
             return handle_control(app, self.command, path, self._read_body())
         if path.split("?", 1)[0] != "/" or self.command != "POST":
             self._discard_body()
