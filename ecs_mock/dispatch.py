@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 
 from . import _schema, clock
-from .backend import Backend, lifecycle
+from .backend import Backend, account_settings, lifecycle
 from .backend.operations import OPERATIONS
 from .controls import Call, Controls
 from .errors import EcsError, server_error, shown
@@ -15,6 +15,8 @@ from .protocol import Reply, error_reply, new_request_id, operation_of, parse_bo
 logger = logging.getLogger("ecs_mock")
 DEFAULT_ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
+# The backend reads no botocore: it asks the model (lazily) what account settings it knows.
+account_settings.model_facts = _schema.setting_facts
 
 
 class Dispatcher:

@@ -10,7 +10,7 @@ import unittest
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, overload
 
-from .backend import Backend, Timings
+from .backend import Backend, Timings, clusters
 from .controls import Controls
 from .dispatch import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Dispatcher
 from .intercept import FAKE_CREDENTIALS, INTERCEPTOR
@@ -50,7 +50,8 @@ class EcsMock(TestControls):
     `capacity_wait_seconds` (1800): how long a task waits in PROVISIONING for an Auto Scaling
     group capacity provider's room before it stops with TaskFailedToStart, and the service
     scheduler's (`service_step_seconds`: least time between two steps of a service;
-    `service_healthy_after_seconds`: how long a task runs before it counts as healthy).
+    `service_healthy_after_seconds`: how long a task runs before it counts as healthy), and
+    `default_cluster` (True: a `default` cluster exists from the start, and again after `reset()`).
     Nested activations share one state, created with the outermost one's options.
     """
 
@@ -68,6 +69,7 @@ class EcsMock(TestControls):
         capacity_wait_seconds: float = 1800.0,
         service_step_seconds: float = 0.0,
         service_healthy_after_seconds: float = 0.0,
+        default_cluster: bool = False,
     ) -> None:
         if not (isinstance(account_id, str) and len(account_id) == 12 and account_id.isdigit()):
             raise ValueError(f"account_id must be 12 digits, got {account_id!r}")
@@ -84,6 +86,9 @@ class EcsMock(TestControls):
             service_step=service_step_seconds,
             service_healthy_after=service_healthy_after_seconds,
         )
+        if not isinstance(default_cluster, bool):
+            raise ValueError(f"default_cluster must be True or False, got {default_cluster!r}")
+        self.default_cluster = default_cluster
         self._started = False
 
     # -- activation -------------------------------------------------------------------------
@@ -97,9 +102,21 @@ class EcsMock(TestControls):
                 _current = _Activation(self)
                 _current.saved_env = _lend_environment()
                 INTERCEPTOR.install(_current.dispatcher.handle)
+                created = True
+            else:
+                created = False
             _current.stack.append(self)
             self._started = True
+            if created and self.default_cluster:
+                self._create_default_cluster()
         return self
+
+    def _create_default_cluster(self) -> None:
+        """The `default` cluster of `default_cluster=True`: made in the backend directly, so
+        it is not among the calls a test asserts on."""
+        backend = self.dispatcher.backend
+        with backend.lock:
+            clusters.create_cluster(backend.region(self.account_id, self.region), {})
 
     def stop(self) -> None:
         global _current
@@ -143,6 +160,8 @@ class EcsMock(TestControls):
             dispatcher.backend.__dict__.update(
                 {k: v for k, v in fresh.__dict__.items() if k != "lock"}
             )
+            if _current is not None and _current.stack and _current.stack[0].default_cluster:
+                self._create_default_cluster()
         dispatcher.controls.clear()
 
     # -- decorator --------------------------------------------------------------------------
@@ -179,6 +198,7 @@ class EcsMock(TestControls):
             deprovisioning_seconds=self.timings.deprovisioning,
             service_step_seconds=self.timings.service_step,
             service_healthy_after_seconds=self.timings.service_healthy_after,
+            default_cluster=self.default_cluster,
         )
 
     def _decorate_class(self, cls: type) -> type:
@@ -213,6 +233,7 @@ def mock_ecs(
     deprovisioning_seconds: float = ...,
     service_step_seconds: float = ...,
     service_healthy_after_seconds: float = ...,
+    default_cluster: bool = ...,
 ) -> EcsMock: ...
 def mock_ecs(target: Any = None, /, **options: Any) -> Any:
     """`@mock_ecs`, `@mock_ecs(...)`, `with mock_ecs(...):` and `mock_ecs().start()`."""

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _schema, clock
 from .arns import parse_arn
-from .backend import lifecycle, provisioning
+from .backend import instance_hooks, lifecycle, outcomes, provisioning
 from .backend.capacity import FARGATE_PROVIDERS
 from .backend.container_instances import AGENT_CAPABILITIES
 from .backend.lookup import find_cluster, find_task, instance_id_of
@@ -15,6 +15,7 @@ from .backend.models import EXTERNAL_CAPABILITY, Task
 from .backend.providers import active_provider
 from .backend.state import Region
 from .errors import EcsError, shown
+from .outcome_controls import OutcomeControls
 from .protocol import TARGET_PREFIX
 from .service_controls import ServiceControls
 
@@ -30,7 +31,7 @@ _DEFAULT_CONTAINER = {
 }
 
 
-class TestControls(ServiceControls):
+class TestControls(OutcomeControls, ServiceControls):
     """Everything a test needs beyond boto3 itself. Every shortcut goes through the same
     validation as the API (they are API calls), except where the API has no way in
     (agent connectivity, ENI slots, forcing lifecycle steps)."""
@@ -249,11 +250,16 @@ class TestControls(ServiceControls):
         with self.dispatcher.backend.lock:
             region = self.backend_region()
             found = self._instance(cluster, instance)
+            if found.agent_connected != connected:
+                # Mock decision: an agent connection change is a container instance state
+                # change: it bumps the instance's version (and sends its event).
+                found.version += 1
             found.agent_connected = connected
             if connected:
                 now = clock.now()
                 lifecycle.tick(region, now)
                 provisioning.instances_changed(region, region.clusters[found.cluster], [found], now)
+            instance_hooks.changed(region, region.clusters[found.cluster], clock.now())
 
     def advance(
         self, state: str = "RUNNING", task: str | None = None, cluster: str | None = None
@@ -271,6 +277,7 @@ class TestControls(ServiceControls):
             now = clock.now()
             lifecycle.tick(region, now)
             for target in self._tasks(cluster, task):
+                outcomes.release(region, target)  # forcing steps overrides a hold
                 lifecycle.advance(region, target, state, now)
 
     def set_capacity(self, provider: str = "FARGATE", available: bool = False) -> None:

@@ -152,6 +152,10 @@ def _every_operation(client: Any, mock: EcsMock) -> int:
         _newer_operations(call)
     call("delete_cluster", cluster="c")
     call("delete_capacity_provider", capacityProvider="cp")
+    call("put_account_setting", name="containerInsights", value="enabled")
+    call("put_account_setting_default", name="awsvpcTrunking", value="enabled")
+    call("list_account_settings", effectiveSettings=True)
+    call("delete_account_setting", name="containerInsights")
     with pytest.raises(client.exceptions.ClusterNotFoundException):
         call("list_tasks", cluster="gone")
     return calls

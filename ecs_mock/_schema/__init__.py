@@ -31,6 +31,7 @@ __all__ = [
     "check_response",
     "known_operations",
     "request_violation",
+    "setting_facts",
     "translate_pattern",
 ]
 
@@ -38,3 +39,9 @@ __all__ = [
 def known_operations() -> frozenset[str]:
     """Every operation name in the ECS model (loads the model on first call)."""
     return REGISTRY.known_operations()
+
+
+def setting_facts() -> tuple[frozenset[str], bool]:
+    """The account setting names the installed model knows, and whether its `Setting` shape
+    has `type` (older models lack both newer names and the field)."""
+    return REGISTRY.setting_facts()

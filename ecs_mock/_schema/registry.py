@@ -43,6 +43,7 @@ class Registry:
         self.model: ServiceModel | None = None
         self.generators: dict[Direction, SchemaGenerator] = {}
         self.operations: frozenset[str] | None = None
+        self.settings: tuple[frozenset[str], bool] | None = None
         self.validator_class: type[Validator] | None = None
         self.fast: dict[tuple[str, Direction], FastValidator] = {}
         self.detailed: dict[tuple[str, Direction], FastValidator] = {}
@@ -54,6 +55,7 @@ class Registry:
             self.model is None
             and not self.generators
             and self.operations is None
+            and self.settings is None
             and self.validator_class is None
             and not self.fast
             and not self.detailed
@@ -64,6 +66,14 @@ class Registry:
         if self.operations is None:
             self.operations = frozenset(self._service_model().operation_names)
         return self.operations
+
+    def setting_facts(self) -> tuple[frozenset[str], bool]:
+        if self.settings is None:
+            model = self._service_model()
+            names = frozenset(model.shape_for("SettingName").enum)
+            members = model.shape_for("Setting").members  # type: ignore[attr-defined]
+            self.settings = (names, "type" in members)
+        return self.settings
 
     def schema(self, operation: str, direction: Direction) -> Schema:
         if operation not in self.known_operations():

@@ -265,6 +265,7 @@ def update_container_instances_state(region: Region, params: dict[str, Any]) -> 
         if instance.status != status:
             instance.status = status
             instance.version += 1
+            task_events.instance_changed(region, instance, clock.now())
         updated.append(instance.to_wire(False))
     if status == "ACTIVE":
         active = [instance for _, instance in resolved if instance is not None]

@@ -173,6 +173,7 @@ def launch(
         ephemeral_storage=spec.ephemeral_storage,
         started_by=spec.started_by,
         service_name=spec.service_name,
+        awsvpc_configuration=spec.vpc,
         last_status="PROVISIONING" if spec.vpc is not None or waiting else "PENDING",
     )
     if spec.volume is not None:

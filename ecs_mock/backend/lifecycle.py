@@ -19,8 +19,13 @@ from .state import Region
 TaskListener = Callable[[Region, Task, float], None]
 # Runs a scheduled action of another part of the backend: (region, target key, due time).
 ActionHandler = Callable[[Region, str, float], None]
+# Asked before a task moves forward outside the stop path (PENDING, RUNNING, ...) at a clock
+# time: False holds it where it is (test outcomes: a task that never leaves PENDING, or one
+# that fails to start).
+TaskGate = Callable[[Region, Task, str, float], bool]
 _listeners: list[TaskListener] = []
 _actions: dict[str, ActionHandler] = {}
+_gates: list[TaskGate] = []
 
 
 def on_task_change(listener: TaskListener) -> TaskListener:
@@ -33,6 +38,13 @@ def on_task_change(listener: TaskListener) -> TaskListener:
 def off_task_change(listener: TaskListener) -> None:
     if listener in _listeners:
         _listeners.remove(listener)
+
+
+def gate_task(gate: TaskGate) -> TaskGate:
+    """Register `gate` (usable as a decorator) for every forward step off the stop path."""
+    if gate not in _gates:
+        _gates.append(gate)
+    return gate
 
 
 def on_action(action: str, handler: ActionHandler) -> None:
@@ -138,6 +150,8 @@ def enter(region: Region, task: Task, state: str, at: float) -> None:
     if ORDER[state] <= ORDER[task.last_status]:
         return
     if task.desired_status == "STOPPED" and state not in STOP_PATH:
+        return
+    if state not in STOP_PATH and not all(gate(region, task, state, at) for gate in _gates):
         return
     for counts in _counts(region, task):
         counts.moved(task.last_status, state)

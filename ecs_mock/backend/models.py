@@ -284,6 +284,8 @@ class Task:
     ephemeral_storage: int | None = None  # GiB, Fargate only
     started_by: str | None = None
     service_name: str | None = None  # the service whose scheduler started it
+    # The request's awsvpcConfiguration (subnets, securityGroups, assignPublicIp), awsvpc only
+    awsvpc_configuration: dict[str, Any] | None = None
     last_status: str = "PENDING"
     desired_status: str = "RUNNING"
     version: int = 1

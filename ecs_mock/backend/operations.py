@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import (
+    account_settings,
     attributes,
     capacity_providers,
     cluster_capacity,
@@ -29,6 +30,8 @@ from . import (
     tasks,
 )
 from . import service_launch as _actions  # noqa: F401  (registers its scheduled action)
+from . import outcomes as _outcomes  # noqa: F401  (registers the lifecycle hooks)
+from . import task_events as _task_events  # noqa: F401  (registers the task listener)
 from .state import Region
 
 Handler = Callable[[Region, dict[str, Any]], dict[str, Any]]
@@ -112,4 +115,8 @@ OPERATIONS: dict[str, Handler] = {
     "UpdateExpressGatewayService": express.update_express_gateway_service,
     "DeleteExpressGatewayService": express.delete_express_gateway_service,
     "DescribeExpressGatewayService": express.describe_express_gateway_service,
+    "PutAccountSetting": account_settings.put_account_setting,
+    "PutAccountSettingDefault": account_settings.put_account_setting_default,
+    "DeleteAccountSetting": account_settings.delete_account_setting,
+    "ListAccountSettings": account_settings.list_account_settings,
 }

@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import clock
 from ..errors import invalid_parameter
-from . import capacity, fargate, idempotency, provisioning
+from . import capacity, fargate, idempotency, outcomes, provisioning
 from .capacity import Target
 from .constraints import parse_constraints
 from .launch import launch, prepare
@@ -86,6 +86,12 @@ def run_task(region: Region, params: dict[str, Any]) -> dict[str, Any]:
         if not instances and target not in waits:
             raise invalid_parameter(NO_PROVIDER_INSTANCES if target.provider else NO_INSTANCES)
     provisioning.check_quota(region, cluster, sum(1 for t in targets if t in waits))
+    injected = outcomes.take_run_task_failure(region)  # a test asked this call to fail
+    if injected is not None:
+        arns = list(dict.fromkeys(i.arn for instances in found.values() for i in instances))
+        failed = {"tasks": [], "failures": outcomes.failures_for(injected, arns, count)}
+        idempotency.remember(region, scope, params, failed, [], now)
+        return failed
 
     tasks: list[dict[str, Any]] = []
     failures: list[Failure] = []

@@ -6,10 +6,11 @@ import bisect
 import heapq
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..arns import ArnFactory, Ids
 from .models import Cluster, Task, TaskDefinition
+from .outcome_model import OutcomeBook
 
 if TYPE_CHECKING:  # the daemon, Express and gateway modules import lookup, which imports this
     from .daemon_models import Daemon, DaemonTaskDefinition
@@ -53,6 +54,9 @@ class Timings:
                 raise ValueError(f"{name} seconds must be a number >= 0, got {value!r}")
 
 
+# Mock decision: a region keeps its newest 1,000 ECS events (task_events.py), so memory stays
+# bounded however many tasks a test runs; moto's EventBridge rules receive every one.
+MAX_EVENTS = 1000
 PoolKey = tuple[str, str, str]  # (filter name, filter value, desiredStatus)
 
 
@@ -202,6 +206,14 @@ class Region:
         self.namespaces: dict[str, str] = {}
         # CloudWatch alarm name -> ALARM | OK, as a test set it (TestControls.set_alarm_state)
         self.alarm_states: dict[str, str] = {}
+        # What launchers test (outcomes.py, awslogs.py, task_events.py, account_settings.py):
+        # outcomes tests decided, log lines written, the newest events sent, account settings
+        self.outcomes = OutcomeBook()
+        self.logs: dict[tuple[str, str, str], list[tuple[int, str]]] = {}
+        self.events: list[dict[str, Any]] = []  # trimmed to MAX_EVENTS by task_events.emit
+        self.account_settings: dict[tuple[str, str], str] = {}  # (principal ARN, name) -> value
+        self.instance_event_versions: dict[str, int] = {}  # instance ARN -> version last sent
+        self.moto_enis: dict[str, list[str]] = {}  # task id -> ENI ids moto's EC2 holds for it
         self._events: list[Event] = []
         self._seq = 0
 

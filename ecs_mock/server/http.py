@@ -23,6 +23,8 @@ from .app import ServerApp, ServerOptions
 from .auth import SignedRequest
 from .control import PREFIX, handle_control
 from .dashboard import handle_dashboard, is_dashboard
+from .metadata import PREFIX as METADATA_PREFIX
+from .metadata import handle_metadata
 
 logger = logging.getLogger("ecs_mock.server")
 # Mock decision: AWS's exact codes for HTTP-level faults are not documented; these names say
@@ -83,12 +85,15 @@ class _Handler(BaseHTTPRequestHandler):
                 self._discard_body()
                 return handle_dashboard(app, self.command, route, self.headers.get("Authorization"))
             return handle_control(app, self.command, path, self._read_body())
+        if path.startswith(METADATA_PREFIX):
+            self._discard_body()
+            return handle_metadata(app, self.command, path)
         if path.split("?", 1)[0] != "/" or self.command != "POST":
             self._discard_body()
             raise EcsError(
                 "UnknownOperationException",
                 f"ECS is served at POST / (awsJson 1.1); got {self.command} {path}. "
-                f"Control routes are under {PREFIX}.",
+                f"Control routes are under {PREFIX}; task metadata under {METADATA_PREFIX}.",
                 status=404,
             )
         body = self._read_body()

@@ -1,0 +1,127 @@
+"""EventBridge events ECS sends: "ECS Task State Change" and "ECS Container Instance State
+Change", in the developer guide's documented shape (ecs_cwe_events).
+
+Every task change (launched, a new lastStatus, asked to stop, a container exited) makes one task
+event; registering, draining/activating, deregistering a container instance and its agent
+connecting or disconnecting make an instance event. Each is kept by the region (the newest
+`state.MAX_EVENTS`, readable with `mock.events()`) and, while moto's `mock_aws` is active and moto has
+EventBridge loaded, put on moto's default event bus so its rules deliver it (to SQS, ...).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+# enis first: its listener puts moto's ENI into the task before the event shows the task
+from . import enis as _enis  # noqa: F401
+from . import instance_hooks, lifecycle, moto_bridge
+from .models import Cluster, ContainerInstance, Task
+from .state import MAX_EVENTS, Region
+
+TASK_EVENT = "ECS Task State Change"
+INSTANCE_EVENT = "ECS Container Instance State Change"
+_TASK_TIMES = (
+    "createdAt",
+    "connectivityAt",
+    "pullStartedAt",
+    "pullStoppedAt",
+    "startedAt",
+    "stoppingAt",
+    "executionStoppedAt",
+    "stoppedAt",
+)
+
+
+def iso(at: float, millis: bool = True) -> str:
+    """ECS event timestamps: `2020-01-23T17:57:34.402Z` in detail, no millis in `time`."""
+    moment = datetime.fromtimestamp(at, tz=timezone.utc)
+    if not millis:
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def task_detail(task: Task, at: float) -> dict[str, Any]:
+    """The task as DescribeTasks shows it, with ISO timestamps and `updatedAt` (the documented
+    sample); tags are not part of the event."""
+    detail = task.to_wire(include_tags=False)
+    del detail["tags"]
+    for name in _TASK_TIMES:
+        if name in detail:
+            detail[name] = iso(detail[name])
+    # The documented event names the ENI attachment type "eni" (DescribeTasks:
+    # ElasticNetworkInterface).
+    detail["attachments"] = [
+        {**a, "type": "eni"} if a.get("type") == "ElasticNetworkInterface" else dict(a)
+        for a in task.attachments
+    ]
+    detail["updatedAt"] = iso(at)
+    return detail
+
+
+def instance_detail(instance: ContainerInstance, cluster_arn: str, at: float) -> dict[str, Any]:
+    """The instance as DescribeContainerInstances shows it, with `clusterArn` and `updatedAt`
+    (the documented sample); tags and attachments are not part of the event."""
+    detail = instance.to_wire(include_tags=False)
+    for name in ("tags", "attachments"):
+        detail.pop(name, None)
+    detail["registeredAt"] = iso(detail["registeredAt"])
+    detail["clusterArn"] = cluster_arn
+    detail["updatedAt"] = iso(at)
+    return detail
+
+
+def emit(region: Region, detail_type: str, resource: str, detail: dict[str, Any], at: float) -> None:
+    event = {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": detail_type,
+        "source": "aws.ecs",
+        "account": region.account_id,
+        "time": iso(at, millis=False),
+        "region": region.region,
+        "resources": [resource],
+        "detail": detail,
+    }
+    kept = region.events
+    kept.append(event)
+    if len(kept) >= 2 * MAX_EVENTS:  # trimmed now and then, so appending stays O(1)
+        del kept[:-MAX_EVENTS]
+    if moto_bridge.active():
+        moto_bridge.put_event(region.account_id, region.region, detail_type, [resource], detail, at)
+
+
+def task_changed(region: Region, task: Task, at: float) -> None:
+    emit(region, TASK_EVENT, task.arn, task_detail(task, at), at)
+
+
+def instance_changed(region: Region, instance: ContainerInstance, at: float) -> None:
+    cluster = region.clusters.get(instance.cluster)
+    cluster_arn = cluster.arn if cluster is not None else region.arns.cluster(instance.cluster)
+    emit(region, INSTANCE_EVENT, instance.arn, instance_detail(instance, cluster_arn, at), at)
+
+
+def instances_changed(region: Region, cluster: Cluster, at: float) -> None:
+    """`instance_hooks` says some instance of `cluster` changed: one event for each whose
+    version moved since its last event (registered, status, attributes, agent connection)."""
+    sent = region.instance_event_versions
+    for instance in cluster.instances.values():
+        if sent.get(instance.arn) != instance.version:
+            sent[instance.arn] = instance.version
+            instance_changed(region, instance, at)
+
+
+def recorded(
+    region: Region, detail_type: str | None = None, resource: str | None = None
+) -> list[dict[str, Any]]:
+    return [
+        event
+        for event in region.events[-MAX_EVENTS:]
+        if (detail_type is None or event["detail-type"] == detail_type)
+        and (resource is None or resource in event["resources"])
+    ]
+
+
+lifecycle.on_task_change(task_changed)
+instance_hooks.on_instances_change(instances_changed)
