@@ -2,6 +2,7 @@
 
 from ._schema import ResponseSchemaError
 from ._version import __version__
+from .backend.outcome_model import ContainerView, Outcome, TaskView
 from .backend.state import Timings
 from .controls import Call
 from .errors import EcsError
@@ -10,10 +11,13 @@ from .mock import EcsMock, mock_ecs
 
 __all__ = [
     "Call",
+    "ContainerView",
     "EcsError",
     "EcsMock",
+    "Outcome",
     "RealEcsCallBlocked",
     "ResponseSchemaError",
+    "TaskView",
     "Timings",
     "__version__",
     "mock_ecs",

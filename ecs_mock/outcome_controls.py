@@ -102,7 +102,9 @@ class OutcomeControls:
 
     # -- what a launcher observes -----------------------------------------------------------
 
-    def logs(self, task: str, container: str | None = None, cluster: str | None = None) -> list[str]:
+    def logs(
+        self, task: str, container: str | None = None, cluster: str | None = None
+    ) -> list[str]:
         """The lines written to the task's awslogs streams (or `container`'s), oldest first:
         the mock's own copy, kept with or without moto."""
         with self.dispatcher.backend.lock:
@@ -113,7 +115,9 @@ class OutcomeControls:
                 raise ValueError(f"task has no container named {container!r}")
             return awslogs.lines(region, target, container)
 
-    def events(self, detail_type: str | None = None, task: str | None = None) -> list[dict[str, Any]]:
+    def events(
+        self, detail_type: str | None = None, task: str | None = None
+    ) -> list[dict[str, Any]]:
         """The ECS events sent in this region (the newest 1,000), oldest first, as EventBridge
         delivers them; `detail_type` ("ECS Task State Change", "ECS Container Instance State
         Change") and `task` (an ARN or id) narrow them."""

@@ -31,14 +31,10 @@ NOT_IMPLEMENTED = "an ECS operation ecs_mock does not implement"
 # The model's operations ecs_mock does not answer yet. Remove a name when you implement it.
 EXPECTED_MISSING = frozenset(
     {
-        "DeleteAccountSetting",
         "DeleteTaskDefinitions",
         "DiscoverPollEndpoint",
         "ExecuteCommand",
         "GetTaskProtection",
-        "ListAccountSettings",
-        "PutAccountSetting",
-        "PutAccountSettingDefault",
         "SubmitAttachmentStateChanges",
         "SubmitContainerStateChange",
         "SubmitTaskStateChange",

@@ -70,7 +70,7 @@ class Registry:
     def setting_facts(self) -> tuple[frozenset[str], bool]:
         if self.settings is None:
             model = self._service_model()
-            names = frozenset(model.shape_for("SettingName").enum)
+            names = frozenset(model.shape_for("SettingName").enum)  # type: ignore[attr-defined]
             members = model.shape_for("Setting").members  # type: ignore[attr-defined]
             self.settings = (names, "type" in members)
         return self.settings

@@ -1,8 +1,9 @@
 """Account settings: PutAccountSetting, PutAccountSettingDefault, DeleteAccountSetting and
 ListAccountSettings, per account and region, for the root user and named IAM principals.
 
-Settings are stored and echoed; their effects are not modelled (disabling a long ARN format
-does not shorten ARNs, containerInsights does not change new clusters' settings).
+Settings are stored and echoed. The long ARN format settings have their effect (arn_format.py);
+the others are stored and echoed only (containerInsights does not change new clusters'
+settings, awsvpcTrunking adds no ENI slots, and so on).
 
 Mock decision: the mock has no IAM identities, so "the authenticated user" (a request without
 `principalArn`) is the account's root user; a root setting is the account default, as
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..arns import partition_for
-from ..errors import invalid_parameter
+from ..errors import invalid_parameter, shown
 from .paging import page
 from .state import Region
 
@@ -63,14 +64,14 @@ def _all_known() -> tuple[frozenset[str], bool]:
 model_facts: Callable[[], tuple[frozenset[str], bool]] = _all_known
 
 
-def _root(region: Region) -> str:
+def root(region: Region) -> str:
     return f"arn:{partition_for(region.region)}:iam::{region.account_id}:root"
 
 
 def _principal(region: Region, params: dict[str, Any]) -> str:
     arn = params.get("principalArn")
     if arn is None:
-        return _root(region)
+        return root(region)
     match = _PRINCIPAL.match(arn)
     # Mock decision: a principal of another account (or not an IAM ARN) is refused; ECS lets
     # only the root user or the principal itself set it, and the caller here is the root user.
@@ -81,9 +82,10 @@ def _principal(region: Region, params: dict[str, Any]) -> str:
         or not (match["rest"] == "root" or match["rest"].startswith(("user/", "role/")))
     ):
         raise invalid_parameter(
-            f"principalArn {arn} is not the root user, an IAM user or a role of this account."
+            f"principalArn {shown(arn)} is not the root user, an IAM user or a role of this "
+            "account."
         )
-    return arn
+    return str(arn)
 
 
 def _setting(name: str, value: str, principal: str, with_type: bool) -> dict[str, str]:
@@ -100,14 +102,14 @@ def _check_value(name: str, value: str) -> None:
     if value not in allowed:
         # Mock decision: the wording is ECS-like; the accepted values are the documented ones.
         raise invalid_parameter(
-            f"Invalid value {value} for account setting {name}. "
+            f"Invalid value {shown(value)} for account setting {name}. "
             f"Valid values are: {', '.join(allowed)}."
         )
 
 
 def _store(region: Region, principal: str, name: str, value: str) -> dict[str, Any]:
     _check_value(name, value)
-    if name == "fargateTaskRetirementWaitPeriod" and principal != _root(region):
+    if name == "fargateTaskRetirementWaitPeriod" and principal != root(region):
         raise invalid_parameter("You must use the root user when you set the Fargate wait time.")
     region.account_settings[(principal, name)] = value
     return {"setting": _setting(name, value, principal, model_facts()[1])}
@@ -118,7 +120,7 @@ def put_account_setting(region: Region, params: dict[str, Any]) -> dict[str, Any
 
 
 def put_account_setting_default(region: Region, params: dict[str, Any]) -> dict[str, Any]:
-    return _store(region, _root(region), params["name"], params["value"])
+    return _store(region, root(region), params["name"], params["value"])
 
 
 def effective(region: Region, principal: str, name: str) -> str:
@@ -127,7 +129,7 @@ def effective(region: Region, principal: str, name: str) -> str:
     own = stored.get((principal, name))
     if own is not None:
         return own
-    return stored.get((_root(region), name), DEFAULTS[name])
+    return stored.get((root(region), name), DEFAULTS[name])
 
 
 def delete_account_setting(region: Region, params: dict[str, Any]) -> dict[str, Any]:

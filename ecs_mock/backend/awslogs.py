@@ -93,7 +93,7 @@ def start_failure(region: Region, task: Task) -> str | None:
 def start(region: Region, task: Task, lines_of: dict[str, tuple[str, ...]], at: float) -> None:
     """The task's containers started at `at`: create their streams and write their lines."""
     definitions = {d["name"]: d for d in task.task_definition.containers}
-    stamp = int(round(at * 1000))
+    stamp = round(at * 1000)
     for container in task.containers:
         log = target(region, definitions.get(container.name, {}))
         if log is None:

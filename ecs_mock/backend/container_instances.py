@@ -10,7 +10,7 @@ from typing import Any
 from .. import clock
 from ..errors import EcsError, client_error, invalid_parameter, shown
 from ..strict_json import parse_json
-from . import instance_hooks, instance_types, provisioning, query
+from . import arn_format, instance_hooks, instance_types, provisioning, query
 from .instance_resources import check_reregistration, registered_resources
 from .lookup import cluster_name, find_cluster, instance_id_of
 from .models import Cluster, ContainerInstance, TaskCounts
@@ -113,6 +113,7 @@ def register_container_instance(region: Region, params: dict[str, Any]) -> dict[
         # RegisterContainerInstance answers ClientException here, not ClusterNotFound (observed).
         raise client_error("Cluster not found.")
     tags = check_tags(params.get("tags", []))
+    arn_format.check_tags(region, "container-instance", tags)
     document = _identity(region, params)
     type_name = str(document.get("instanceType", instance_types.DEFAULT_INSTANCE_TYPE))
     kind = instance_types.lookup(type_name)
@@ -126,7 +127,7 @@ def register_container_instance(region: Region, params: dict[str, Any]) -> dict[
         ec2_instance_id = previous.ec2_instance_id if previous else "i-" + region.ids.hex(17)
     instance = ContainerInstance(
         instance_id=instance_id,
-        arn=region.arns.container_instance(cluster.name, instance_id),
+        arn=arn_format.arn(region, "container-instance", cluster.name, instance_id),
         cluster=cluster.name,
         ec2_instance_id=str(ec2_instance_id),
         resources=resources,
@@ -265,7 +266,6 @@ def update_container_instances_state(region: Region, params: dict[str, Any]) -> 
         if instance.status != status:
             instance.status = status
             instance.version += 1
-            task_events.instance_changed(region, instance, clock.now())
         updated.append(instance.to_wire(False))
     if status == "ACTIVE":
         active = [instance for _, instance in resolved if instance is not None]

@@ -16,6 +16,7 @@ from . import lifecycle, moto_bridge
 from .models import Task
 from .state import Region
 
+
 def on_change(region: Region, task: Task, at: float) -> None:
     if task.last_status == "STOPPED":
         _release(region, task)

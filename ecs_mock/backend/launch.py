@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import fargate, lifecycle, subnets
+from . import arn_format, fargate, lifecycle, subnets
 from .launch_checks import (
     awsvpc_configuration,
     check_container_memory,
@@ -76,6 +76,7 @@ def prepare(
     task_memory = task_size(overrides.get("memory") or definition.body.get("memory"), "memory")
     containers = effective_containers(definition, overrides)
     check_container_memory(containers, task_memory)
+    arn_format.check_tags(region, "task", params.get("tags"))
     spec = LaunchSpec(
         cluster=cluster,
         definition=definition,
@@ -147,7 +148,7 @@ def launch(
     attachments = [_eni_attachment(region, subnet)] if subnet is not None else []
     task = Task(
         task_id=task_id,
-        arn=region.arns.task(cluster.name, task_id),
+        arn=arn_format.arn(region, "task", cluster.name, task_id),
         cluster_name=cluster.name,
         cluster_arn=cluster.arn,
         task_definition=spec.definition,

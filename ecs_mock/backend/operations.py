@@ -29,8 +29,8 @@ from . import (
     task_sets,
     tasks,
 )
-from . import service_launch as _actions  # noqa: F401  (registers its scheduled action)
 from . import outcomes as _outcomes  # noqa: F401  (registers the lifecycle hooks)
+from . import service_launch as _actions  # noqa: F401  (registers its scheduled action)
 from . import task_events as _task_events  # noqa: F401  (registers the task listener)
 from .state import Region
 

@@ -156,12 +156,14 @@ class Outcome:
 
     @classmethod
     def spot_interrupted(cls, *, after: float = 0.0) -> Outcome:
-        """SpotInterruption, "Your Spot Task was interrupted."; containers get SIGTERM (143)."""
-        return cls.stops("SpotInterruption", SPOT_INTERRUPTED, after=after)
+        """A Spot interruption: stopCode TerminationNotice while the task stops, SpotInterruption
+        once STOPPED (as `interrupt_spot`); "Your Spot Task was interrupted."; containers get
+        SIGTERM (143)."""
+        return cls.stops("TerminationNotice", SPOT_INTERRUPTED, after=after)
 
     @classmethod
     def host_terminated(cls, *, after: float = 0.0) -> Outcome:
-        """"Host EC2 (instance i-...) terminated." with the task's instance; the containers
+        """ "Host EC2 (instance i-...) terminated." with the task's instance; the containers
         report no exitCode (the agent went with the host).
 
         Mock decision: ECS's stopCode for a lost host is not documented; TerminationNotice (an

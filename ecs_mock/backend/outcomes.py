@@ -101,9 +101,7 @@ def view_of(task: Task) -> TaskView:
     for definition in task.task_definition.containers:
         override = overrides.get(definition["name"], {})
         environment = {e["name"]: e.get("value", "") for e in definition.get("environment", [])}
-        environment.update(
-            {e["name"]: e.get("value", "") for e in override.get("environment", [])}
-        )
+        environment.update({e["name"]: e.get("value", "") for e in override.get("environment", [])})
         containers.append(
             ContainerView(
                 name=definition["name"],
@@ -190,16 +188,16 @@ def on_change(region: Region, task: Task, at: float) -> None:
 
 def gate(region: Region, task: Task, state: str, at: float) -> bool:
     """May `task` move on to `state` at `at`? Not while its outcome holds it back."""
-    outcomes = book(region)
-    decision = outcomes.decided.get(task.task_id)
-    if decision is not None and decision.outcome.kind in _HOLDING:
-        if ORDER[state] > ORDER[decision.outcome.during]:
-            if decision.held_since is None:
-                decision.held_since = at
-            if decision.outcome.kind == "fails_to_start" and not decision.failing:
-                decision.failing = True
-                _schedule(region, task, decision, at + decision.outcome.after)
-            return False
+    book_ = book(region)
+    decision = book_.decided.get(task.task_id)
+    held = decision is not None and decision.outcome.kind in _HOLDING
+    if held and decision is not None and ORDER[state] > ORDER[decision.outcome.during]:
+        if decision.held_since is None:
+            decision.held_since = at
+        if decision.outcome.kind == "fails_to_start" and not decision.failing:
+            decision.failing = True
+            _schedule(region, task, decision, at + decision.outcome.after)
+        return False
     if state != "RUNNING":
         return True
     reason = awslogs.start_failure(region, task)
@@ -210,7 +208,7 @@ def gate(region: Region, task: Task, state: str, at: float) -> bool:
         _schedule(region, task, decision, at)
         return False
     if decision is not None or awslogs.uses_awslogs(task):
-        outcomes.starting.add(task.task_id)  # its start has work to do (_started)
+        book_.starting.add(task.task_id)  # its start has work to do (_started)
     return True
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import clock
 from ..errors import EcsError, invalid_parameter
-from . import capacity, idempotency, service_checks, service_config, service_scheduler
+from . import arn_format, capacity, idempotency, service_checks, service_config, service_scheduler
 from .constraints import parse_constraints
 from .launch_checks import check_active
 from .lookup import find_cluster, find_task_definition
@@ -70,6 +70,7 @@ def create_service(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     scheduling = params.get("schedulingStrategy") or "REPLICA"
     idempotency.check_token(params.get("clientToken"), service_checks.MAX_TOKEN)
     tags = check_tags(params.get("tags", []))
+    arn_format.check_tags(region, "service", tags)
     capacity.check_target_request(params)
     parse_constraints(params.get("placementConstraints", []))
     parse_strategies(params.get("placementStrategy", []))
@@ -134,7 +135,7 @@ def create_service(region: Region, params: dict[str, Any]) -> dict[str, Any]:
         )
     service = Service(
         name=name,
-        arn=region.arns.service(cluster.name, name),
+        arn=arn_format.arn(region, "service", cluster.name, name),
         cluster_name=cluster.name,
         cluster_arn=cluster.arn,
         created_at=now,

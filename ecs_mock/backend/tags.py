@@ -7,6 +7,7 @@ from typing import Any
 from .. import clock
 from ..arns import parse_arn
 from ..errors import EcsError, client_error, invalid_parameter, shown
+from .arn_format import LONG_ARN_FOR_TAGS
 from .capacity import FARGATE_PROVIDERS
 from .daemon_lookup import is_live
 from .express_models import is_live as is_live_service
@@ -100,6 +101,8 @@ def _resource_tags(region: Region, arn: str) -> tuple[Tags, Any, str]:
     if parsed.kind in ("service", "task-set"):
         return _service_tags(region, parsed.kind, parsed.rest, missing)
     cluster_part, _, object_id = parsed.rest.rpartition("/")
+    if parsed.kind in ("container-instance", "task") and not cluster_part and object_id:
+        raise invalid_parameter(LONG_ARN_FOR_TAGS)  # the old (short) format: no tags
     # Only long-format ARNs (with the cluster) name a taggable task or instance; a cluster part
     # that could not be a cluster name is a malformed ARN, not a lookup of a strange cluster.
     if parsed.kind in ("container-instance", "task") and NAME_PATTERN.fullmatch(cluster_part):
@@ -153,6 +156,8 @@ def _service_tags(region: Region, kind: str, rest: str, missing: EcsError) -> tu
     """`service/<cluster>/<name>` and `task-set/<cluster>/<service>/ecs-svc/<n>`; tags die
     with the service (an INACTIVE one is not found)."""
     parts = rest.split("/")
+    if kind == "service" and len(parts) == 1 and NAME_PATTERN.fullmatch(parts[0]):
+        raise invalid_parameter(LONG_ARN_FOR_TAGS)  # the old (short) format: no tags
     if len(parts) != (2 if kind == "service" else 4):
         raise invalid_parameter("The ARN provided is invalid.")
     if not NAME_PATTERN.fullmatch(parts[0]):

@@ -4,8 +4,8 @@ Change", in the developer guide's documented shape (ecs_cwe_events).
 Every task change (launched, a new lastStatus, asked to stop, a container exited) makes one task
 event; registering, draining/activating, deregistering a container instance and its agent
 connecting or disconnecting make an instance event. Each is kept by the region (the newest
-`state.MAX_EVENTS`, readable with `mock.events()`) and, while moto's `mock_aws` is active and moto has
-EventBridge loaded, put on moto's default event bus so its rules deliver it (to SQS, ...).
+`state.MAX_EVENTS`, readable with `mock.events()`) and, while moto's `mock_aws` is active and
+moto has EventBridge loaded, put on moto's default event bus so its rules deliver it (to SQS, ...).
 """
 
 from __future__ import annotations
@@ -72,7 +72,9 @@ def instance_detail(instance: ContainerInstance, cluster_arn: str, at: float) ->
     return detail
 
 
-def emit(region: Region, detail_type: str, resource: str, detail: dict[str, Any], at: float) -> None:
+def emit(
+    region: Region, detail_type: str, resource: str, detail: dict[str, Any], at: float
+) -> None:
     event = {
         "version": "0",
         "id": str(uuid.uuid4()),

@@ -61,9 +61,7 @@ def task(region: Region, found: Task, with_tags: bool = False) -> dict[str, Any]
 
 def container(region: Region, found: Task, which: Container) -> dict[str, Any]:
     """`${ECS_CONTAINER_METADATA_URI_V4}`: one container's metadata."""
-    definition = next(
-        (d for d in found.task_definition.containers if d["name"] == which.name), {}
-    )
+    definition = next((d for d in found.task_definition.containers if d["name"] == which.name), {})
     family, revision = found.family, str(found.task_definition.revision)
     # Mock decision: Docker's name and the image digest are invented, stable for the container.
     suffix = _digest(which.arn)[:20]
