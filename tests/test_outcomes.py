@@ -102,7 +102,8 @@ def test_a_rule_for_the_next_n_tasks_only(ecs_mock: EcsMock, ecs: Any) -> None:
     first, second = run(ecs), run(ecs)
     assert described(ecs, first)["lastStatus"] == "STOPPED"
     assert described(ecs, second)["lastStatus"] == "RUNNING"
-    assert rule is not None and rule.decided == 1
+    assert rule is not None
+    assert rule.decided == 1
 
 
 def test_a_scripted_rule_sees_the_command_and_environment(ecs_mock: EcsMock, ecs: Any) -> None:

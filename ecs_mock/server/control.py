@@ -7,6 +7,7 @@ GET  /_ecs_mock/calls     the ECS requests received, in order
 POST /_ecs_mock/reset     {"empty": false}: forget everything, re-seed unless empty
 POST /_ecs_mock/advance   {"state": "RUNNING", "cluster": "default", "task": null,
                            "accountId": null, "region": null}: move tasks on now
+POST /_ecs_mock/outcome, fail-run-task, clear-outcomes, events, logs: see outcome_routes.py
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ..errors import EcsError, shown
 from ..protocol import Reply, reply
 from ..strict_json import parse_json
 from .app import ServerApp
+from .outcome_routes import ROUTES as OUTCOME_ROUTES
 
 PREFIX = "/_ecs_mock/"
 _ADVANCE_KEYS = {"state", "task", "cluster", "accountId", "region"}
@@ -30,6 +32,7 @@ def handle_control(app: ServerApp, method: str, path: str, body: bytes) -> Reply
         ("GET", "calls"): _calls,
         ("POST", "reset"): _reset,
         ("POST", "advance"): _advance,
+        **OUTCOME_ROUTES,  # outcomes, injected RunTask failures, events and logs
     }
     handler = routes.get((method, route))
     if handler is None:

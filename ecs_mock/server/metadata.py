@@ -19,7 +19,7 @@ from typing import Any
 from .. import clock
 from ..backend import lifecycle, task_metadata
 from ..backend.models import Task
-from ..errors import EcsError
+from ..errors import EcsError, shown
 from ..protocol import Reply
 from .app import ServerApp
 
@@ -53,7 +53,9 @@ def handle_metadata(app: ServerApp, method: str, path: str) -> Reply:
                 break
         if found is None:
             raise EcsError(
-                "ResourceNotFoundException", f"No task {task_id!r} on this server.", status=404
+                "ResourceNotFoundException",
+                f"No task {shown(task_id)!r} on this server.",
+                status=404,
             )
         region, task = found
         if sub:
@@ -63,7 +65,7 @@ def handle_metadata(app: ServerApp, method: str, path: str) -> Reply:
             if which is None:
                 raise EcsError(
                     "ResourceNotFoundException",
-                    f"Task {task_id} has no container named {container!r}.",
+                    f"Task {shown(task_id)} has no container named {shown(container)!r}.",
                     status=404,
                 )
             body = task_metadata.container(region, task, which)
