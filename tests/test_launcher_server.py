@@ -99,6 +99,7 @@ def test_task_metadata_v4(server: EcsServer) -> None:
     assert tagged["TaskTags"] == {"run": "7"}
     status, missing = get(f"{server.url}/v4/0123456789abcdef0123456789abcdef/task")
     assert status == 404
+    assert "No task" in json.dumps(missing)
     status, _ = get(f"{server.url}/v4/{task_id}/stats")
     assert status == 404
 
