@@ -15,7 +15,8 @@ from ..errors import invalid_parameter
 from . import account_settings
 from .state import Region
 
-# Observed ECS message (an InvalidParameterException) for tagging a short-ARN resource.
+# ECS's message (InvalidParameterException) for tagging, or listing the tags of, a short-ARN
+# resource, as quoted in kayac/ecspresso#297.
 LONG_ARN_FOR_TAGS = "Long arn format must be used for tagging operations"
 SETTINGS = {
     "task": "taskLongArnFormat",
