@@ -248,8 +248,6 @@ BAD_ARNS = [
     "arn:aws:ecs:eu-west-1:123456789012:cluster/tagged",
     "arn:aws:ecs:us-east-1:210987654321:cluster/tagged",
     "arn:aws-cn:ecs:us-east-1:123456789012:cluster/tagged",
-    f"{ARN_PREFIX}:service/web",
-    f"{ARN_PREFIX}:task/0123456789abcdef0123456789abcdef",
     f"{ARN_PREFIX}:task/bad cluster/0123456789abcdef0123456789abcdef",
 ]
 BAD_ARN_IDS = [
@@ -261,8 +259,6 @@ BAD_ARN_IDS = [
     "other-region",
     "other-account",
     "other-partition",
-    "short-service-arn",
-    "short-task-arn",
     "bad-cluster-name",
 ]
 
@@ -274,6 +270,26 @@ def test_malformed_or_foreign_arns_are_invalid(ecs_mock: EcsMock, ecs: Any, arn:
         with pytest.raises(ecs.exceptions.InvalidParameterException) as exc:
             call()
         assert exc.value.response["Error"]["Message"] == INVALID_ARN
+    assert _tags(ecs, cluster) == [{"key": "keep", "value": "me"}]
+
+
+@pytest.mark.parametrize(
+    "arn",
+    [
+        f"{ARN_PREFIX}:service/web",
+        f"{ARN_PREFIX}:task/0123456789abcdef0123456789abcdef",
+        f"{ARN_PREFIX}:container-instance/0123456789abcdef0123456789abcdef",
+    ],
+    ids=["short-service-arn", "short-task-arn", "short-instance-arn"],
+)
+def test_short_format_arns_cannot_be_tagged(ecs_mock: EcsMock, ecs: Any, arn: str) -> None:
+    """The old ARN format (no cluster) is refused as ECS refuses it for tagging operations."""
+    cluster = ecs_mock.create_cluster("tagged", tags=[{"key": "keep", "value": "me"}])
+    for call in _every_operation(ecs, arn, untag="keep"):
+        with pytest.raises(ecs.exceptions.InvalidParameterException) as exc:
+            call()
+        message = exc.value.response["Error"]["Message"]
+        assert message == "Long arn format must be used for tagging operations"
     assert _tags(ecs, cluster) == [{"key": "keep", "value": "me"}]
 
 
