@@ -210,7 +210,7 @@ class Region:
         # outcomes tests decided, log lines written, the newest events sent, account settings
         self.outcomes = OutcomeBook()
         self.logs: dict[tuple[str, str, str], list[tuple[int, str]]] = {}
-        self.events: list[dict[str, Any]] = []  # trimmed to MAX_EVENTS by task_events.emit
+        self.events: list[Any] = []  # task_events.Recorded, trimmed to MAX_EVENTS by emit
         self.account_settings: dict[tuple[str, str], str] = {}  # (principal ARN, name) -> value
         self.instance_event_versions: dict[str, int] = {}  # instance ARN -> version last sent
         self.moto_enis: dict[str, list[str]] = {}  # task id -> ENI ids moto's EC2 holds for it

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 # enis first: its listener puts moto's ENI into the task before the event shows the task
 from . import enis as _enis  # noqa: F401
@@ -42,11 +42,29 @@ def iso(at: float, millis: bool = True) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-def task_detail(task: Task, at: float) -> dict[str, Any]:
-    """The task as DescribeTasks shows it, with ISO timestamps and `updatedAt` (the documented
-    sample); tags are not part of the event."""
-    detail = task.to_wire(include_tags=False)
-    del detail["tags"]
+class Recorded(NamedTuple):
+    """An event as kept: the resource's wire form at the change, finished into the event's
+    shape only when read (ISO times, ids), so a change costs one snapshot and no formatting."""
+
+    detail_type: str
+    resource: str
+    raw: dict[str, Any]
+    at: float
+    event_id: str
+
+
+def task_snapshot(task: Task) -> dict[str, Any]:
+    """The task as DescribeTasks shows it now (tags are not part of the event)."""
+    raw = task.to_wire(include_tags=False)
+    raw.pop("tags", None)
+    raw["attachments"] = [dict(a) for a in task.attachments]
+    return raw
+
+
+def task_detail(raw: dict[str, Any], at: float) -> dict[str, Any]:
+    """The event's detail: the task with ISO timestamps and `updatedAt` (the documented
+    sample)."""
+    detail = dict(raw)
     for name in _TASK_TIMES:
         if name in detail:
             detail[name] = iso(detail[name])
@@ -54,54 +72,67 @@ def task_detail(task: Task, at: float) -> dict[str, Any]:
     # ElasticNetworkInterface).
     detail["attachments"] = [
         {**a, "type": "eni"} if a.get("type") == "ElasticNetworkInterface" else dict(a)
-        for a in task.attachments
+        for a in raw["attachments"]
     ]
     detail["updatedAt"] = iso(at)
     return detail
 
 
-def instance_detail(instance: ContainerInstance, cluster_arn: str, at: float) -> dict[str, Any]:
-    """The instance as DescribeContainerInstances shows it, with `clusterArn` and `updatedAt`
-    (the documented sample); tags and attachments are not part of the event."""
-    detail = instance.to_wire(include_tags=False)
+def instance_snapshot(instance: ContainerInstance, cluster_arn: str) -> dict[str, Any]:
+    """The instance as DescribeContainerInstances shows it now, with `clusterArn`; tags and
+    attachments are not part of the event."""
+    raw = instance.to_wire(include_tags=False)
     for name in ("tags", "attachments"):
-        detail.pop(name, None)
+        raw.pop(name, None)
+    raw["clusterArn"] = cluster_arn
+    return raw
+
+
+def instance_detail(raw: dict[str, Any], at: float) -> dict[str, Any]:
+    detail = dict(raw)
     detail["registeredAt"] = iso(detail["registeredAt"])
-    detail["clusterArn"] = cluster_arn
     detail["updatedAt"] = iso(at)
     return detail
 
 
-def emit(
-    region: Region, detail_type: str, resource: str, detail: dict[str, Any], at: float
-) -> None:
-    event = {
+_FINISH = {TASK_EVENT: task_detail, INSTANCE_EVENT: instance_detail}
+
+
+def event_of(region: Region, kept: Recorded) -> dict[str, Any]:
+    """The EventBridge event, as ECS sends it."""
+    return {
         "version": "0",
-        "id": str(uuid.uuid4()),
-        "detail-type": detail_type,
+        "id": kept.event_id,
+        "detail-type": kept.detail_type,
         "source": "aws.ecs",
         "account": region.account_id,
-        "time": iso(at, millis=False),
+        "time": iso(kept.at, millis=False),
         "region": region.region,
-        "resources": [resource],
-        "detail": detail,
+        "resources": [kept.resource],
+        "detail": _FINISH[kept.detail_type](kept.raw, kept.at),
     }
-    kept = region.events
-    kept.append(event)
-    if len(kept) >= 2 * MAX_EVENTS:  # trimmed now and then, so appending stays O(1)
-        del kept[:-MAX_EVENTS]
+
+
+def emit(region: Region, detail_type: str, resource: str, raw: dict[str, Any], at: float) -> None:
+    # uuid4, not region.ids: events must not shift the seeded ids and ARNs of everything else.
+    kept = Recorded(detail_type, resource, raw, at, str(uuid.uuid4()))
+    events = region.events
+    events.append(kept)
+    if len(events) >= 2 * MAX_EVENTS:  # trimmed now and then, so appending stays O(1)
+        del events[:-MAX_EVENTS]
     if moto_bridge.active():
+        detail = _FINISH[detail_type](raw, at)
         moto_bridge.put_event(region.account_id, region.region, detail_type, [resource], detail, at)
 
 
 def task_changed(region: Region, task: Task, at: float) -> None:
-    emit(region, TASK_EVENT, task.arn, task_detail(task, at), at)
+    emit(region, TASK_EVENT, task.arn, task_snapshot(task), at)
 
 
 def instance_changed(region: Region, instance: ContainerInstance, at: float) -> None:
     cluster = region.clusters.get(instance.cluster)
     cluster_arn = cluster.arn if cluster is not None else region.arns.cluster(instance.cluster)
-    emit(region, INSTANCE_EVENT, instance.arn, instance_detail(instance, cluster_arn, at), at)
+    emit(region, INSTANCE_EVENT, instance.arn, instance_snapshot(instance, cluster_arn), at)
 
 
 def instances_changed(region: Region, cluster: Cluster, at: float) -> None:
@@ -118,10 +149,10 @@ def recorded(
     region: Region, detail_type: str | None = None, resource: str | None = None
 ) -> list[dict[str, Any]]:
     return [
-        event
-        for event in region.events[-MAX_EVENTS:]
-        if (detail_type is None or event["detail-type"] == detail_type)
-        and (resource is None or resource in event["resources"])
+        event_of(region, kept)
+        for kept in region.events[-MAX_EVENTS:]
+        if (detail_type is None or kept.detail_type == detail_type)
+        and (resource is None or kept.resource == resource)
     ]
 
 
