@@ -154,3 +154,44 @@ def test_default_cluster_option() -> None:
         assert boto3.client("ecs", region_name="us-east-1").list_clusters()["clusterArns"] == []
     with pytest.raises(ValueError, match="default_cluster"):
         mock_ecs(default_cluster="yes")  # type: ignore[arg-type]
+
+
+def test_a_state_file_keeps_events_logs_data_rules_and_settings() -> None:
+    from ecs_mock import Outcome
+    from ecs_mock.backend import Backend
+    from ecs_mock.persistence import dumps, loads
+
+    with mock_ecs() as mock:
+        ecs = boto3.client("ecs", region_name="us-east-1")
+        ecs.put_account_setting(name="containerInsights", value="enabled")
+        mock.create_cluster()
+        mock.add_container_instance()
+        mock.register_task_definition(
+            "app",
+            containers=[
+                {
+                    "name": "main",
+                    "image": "app:1",
+                    "memory": 128,
+                    "logConfiguration": {
+                        "logDriver": "awslogs",
+                        "options": {"awslogs-group": "/g", "awslogs-region": "us-east-1"},
+                    },
+                }
+            ],
+        )
+        mock.set_outcome(Outcome.exits(5, logs=["kept"]), family="app")
+        mock.set_outcome(lambda task: None, family="app")  # scripted: not saved
+        first = ecs.run_task(taskDefinition="app")["tasks"][0]["taskArn"]
+        count = len(mock.events(task=first))  # reading applies what is due: the task stopped
+        assert count > 2
+        saved = dumps(mock.dispatcher.backend)
+    restored = Backend()
+    loads(saved, restored)
+    region = restored.region("123456789012", "us-east-1")
+    assert len(region.outcomes.rules) == 1
+    assert [e.detail_type for e in region.events].count("ECS Task State Change") == count
+    assert region.account_settings == {
+        ("arn:aws:iam::123456789012:root", "containerInsights"): "enabled"
+    }
+    assert any(lines for lines in region.logs.values())
