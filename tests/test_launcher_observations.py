@@ -233,6 +233,8 @@ def test_an_awsvpc_task_eni_lives_in_moto_ec2_until_stopped(moto: EcsMock, subne
     assert details["privateIPv4Address"] == eni["PrivateIpAddress"]
     assert details["subnetId"] == subnet == eni["SubnetId"]
     assert [g["GroupId"] for g in eni["Groups"]] == [group]
+    assert eni["Association"]["PublicIp"]  # assignPublicIp ENABLED on Fargate
+    assert eni["Description"].endswith(f":attachment/{task['attachments'][0]['id']}")
     assert (
         task["containers"][0]["networkInterfaces"][0]["privateIpv4Address"]
         == (eni["PrivateIpAddress"])
