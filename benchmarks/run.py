@@ -200,6 +200,11 @@ def measure(quick: bool) -> dict[str, Any]:
         )
     )
     served = _server.measure(quick)
+    latency = "; ".join(
+        f"{who}: p99 {d['p99'] * 1e3:.1f} ms, server CPU {d['cpu_per_request'] * 1e6:.0f} us/req"
+        for who in ("ecs_mock", "moto", "canned")
+        if (d := served.get(f"detail_{who}"))
+    )
     rows.append(
         _row(
             "server req/s, 8 clients",
@@ -207,7 +212,7 @@ def measure(quick: bool) -> dict[str, Any]:
             served.get("ecs_mock"),
             served.get("moto"),
             served.get("canned"),
-            note=served.get("note", ""),
+            note="; ".join(filter(None, [served.get("note", ""), latency])),
         )
     )
     targets = _targets(ours, theirs, canned, entered, imports, memory)
