@@ -270,7 +270,6 @@ def _run(region: Region, task: Task, at: float) -> None:
         task.connectivity = "CONNECTED"
         task.times["connectivityAt"] = at
     network_mode = task.task_definition.network_mode
-    # Scanning the instance's tasks costs O(tasks there): only when a port needs choosing.
     needs_ports = any(container.port_mappings for container in task.containers)
     taken = _host_ports_in_use(region, task) if needs_ports else set()
     for container in task.containers:
@@ -288,19 +287,17 @@ def _run(region: Region, task: Task, at: float) -> None:
 
 
 def _host_ports_in_use(region: Region, task: Task) -> set[tuple[int, str]]:
-    """(port, protocol) pairs already bound on the task's instance, so no two containers on
-    one host are handed the same dynamic port."""
-    taken: set[tuple[int, str]] = set()
+    """(port, protocol) pairs held on the task's instance by registration or static mappings.
+
+    The dynamic ports other tasks were bound to are in `Resources.bound`, which
+    `bind_dynamic` consults itself, so this costs O(static ports), not O(tasks there); a
+    stopped task's old bindings are free again (its holding went back)."""
     instance = instance_of(region, task)
-    for other_id in instance.task_ids if instance else ():
-        other = region.tasks.get(other_id)
-        for container in other.containers if other else ():
-            for bound in container.network_bindings:
-                taken.add((bound["hostPort"], bound["protocol"]))
-    if instance is not None:
-        held = instance.resources
-        taken.update((int(port), "tcp") for port in (*held.tcp_used, *held.tcp_reserved))
-        taken.update((int(port), "udp") for port in (*held.udp_used, *held.udp_reserved))
+    if instance is None:
+        return set()
+    held = instance.resources
+    taken = {(int(port), "tcp") for port in (*held.tcp_used, *held.tcp_reserved)}
+    taken.update((int(port), "udp") for port in (*held.udp_used, *held.udp_reserved))
     return taken
 
 
