@@ -35,6 +35,7 @@ def create_cluster(region: Region, params: dict[str, Any]) -> dict[str, Any]:
         configuration=params.get("configuration"),
     )
     region.clusters[name] = cluster
+    region.touch(cluster)
     return {"cluster": cluster.to_wire()}
 
 
@@ -101,4 +102,5 @@ def delete_cluster(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     region.task_index.pop(cluster.name, None)
     for task_id in cluster.tasks:
         region.tasks.pop(task_id, None)
+    region.touch(cluster, *cluster.instances.values(), *cluster.tasks.values())
     return {"cluster": wire}

@@ -184,6 +184,9 @@ def launch(
     cluster.tasks[task_id] = task
     region.tasks[task_id] = task
     region.index_for(cluster.name).add(task)
+    region.touch(task, cluster)  # the cluster keeps the index's next number
+    if instance is not None:
+        region.touch(instance)
     lifecycle.begin(region, task, now)
     return task
 

@@ -123,6 +123,7 @@ def tag_resource(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     _, owner, attribute = _resource_tags(region, params["resourceArn"])
     new = check_tags(params.get("tags", []))
     setattr(owner, attribute, merge_tags(getattr(owner, attribute), new))
+    region.touch(owner)
     return {}
 
 
@@ -134,6 +135,7 @@ def untag_resource(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     if any(key.lower().startswith("aws:") for key in drop):
         raise invalid_parameter("Tag key must not start with aws:")
     setattr(owner, attribute, [tag for tag in tags if tag["key"] not in drop])
+    region.touch(owner)
     return {}
 
 
