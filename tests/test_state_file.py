@@ -18,6 +18,9 @@ import pytest
 from freezegun import freeze_time
 
 from ecs_mock.backend import Backend, Region, Timings, idempotency, lifecycle
+from ecs_mock.backend.daemon_models import Daemon, DaemonDeployment, DaemonTaskDefinition
+from ecs_mock.backend.express_models import ExpressService
+from ecs_mock.backend.gateway_models import Gateway, GatewayAssociation
 from ecs_mock.backend.idempotency import Remembered
 from ecs_mock.backend.models import Cluster, Container, ContainerInstance, Task, TaskDefinition
 from ecs_mock.backend.resources import Holding, Resources
@@ -197,11 +200,23 @@ def test_a_fresh_load_equals_the_live_state_after_every_step(
             containerInstances=[second],
             status="DRAINING",
         )
+        gpus = next(
+            r["stringSetValue"]
+            for r in view.call("DescribeContainerInstances", cluster="main",
+                               containerInstances=[first])["containerInstances"][0][
+                "registeredResources"]
+            if r["name"] == "GPU"
+        )  # fmt: skip
         call(
             "RegisterContainerInstance",
             cluster="main",
             containerInstanceArn=first,
-            totalResources=[{"name": "CPU", "type": "INTEGER", "integerValue": 4096}],
+            totalResources=[
+                {"name": "CPU", "type": "INTEGER", "integerValue": 4096},
+                {"name": "MEMORY", "type": "INTEGER", "integerValue": 4096},
+                # Its tasks hold a GPU: a re-registration must keep what they hold.
+                {"name": "GPU", "type": "STRINGSET", "stringSetValue": gpus},
+            ],
         )
         clock.tick(11)  # the stopped tasks reach STOPPED and give their resources back
         call("DescribeContainerInstances", cluster="main", containerInstances=[first])
@@ -353,6 +368,7 @@ def test_every_field_of_every_persisted_model_is_declared(kind: persisted.Kind) 
     """A field added to a model without saying how the state file keeps it fails here."""
     models = {kind.model: kind.fields}
     models.update({Container: persisted.CONTAINER_FIELDS} if kind.model is Task else {})
+    models.update({DaemonDeployment: kind.nested["deployments"]} if kind.model is Daemon else {})
     for model, fields in models.items():
         assert set(fields) == {f.name for f in dataclasses.fields(model)}, model.__name__
 
@@ -369,6 +385,9 @@ def test_every_resource_field_is_kept() -> None:
         "gpu_ids",
         "eni",
         "released",
+        "dynamic_tcp",
+        "dynamic_udp",
+        "bound",
     }
 
 
@@ -396,6 +415,11 @@ def test_every_model_class_has_a_kind() -> None:
         Task,
         TaskDefinition,
         Remembered,
+        DaemonTaskDefinition,
+        Daemon,
+        Gateway,
+        GatewayAssociation,
+        ExpressService,
     }
 
 

@@ -103,4 +103,12 @@ def delete_cluster(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     for task_id in cluster.tasks:
         region.tasks.pop(task_id, None)
     region.touch(cluster, *cluster.instances.values(), *cluster.tasks.values())
+    # Daemons, gateway associations and Express services keep the cluster object itself: they
+    # now refer to a deleted one (the state file keeps whether a reference is the live one).
+    referrers = (
+        *region.daemons.values(),
+        *region.gateway_associations.values(),
+        *region.express_services.values(),
+    )
+    region.touch(*(referrer for referrer in referrers if referrer.cluster is cluster))
     return {"cluster": wire}

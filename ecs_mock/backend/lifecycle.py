@@ -312,6 +312,7 @@ def _binding(
             host_port = free_port(draw, protocol, taken)
         else:
             host_port = instance.resources.bind_dynamic(task.holding, protocol, draw, taken)
+            region.touch(instance)
     taken.add((host_port, protocol))
     return {
         "bindIP": "0.0.0.0",

@@ -73,8 +73,14 @@ def from_json(kind: Any, value: Any, where: str) -> Any:
             raise CodecError(f"{where}: expected a list, got {_shown(value)}")
         args = typing.get_args(kind)
         item = args[0] if args else Any
-        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
-            raise CodecError(f"{where}: fixed-size tuples are not stored")
+        if origin is tuple and args and not (len(args) == 2 and args[1] is Ellipsis):
+            # A fixed-size tuple: (port, protocol), say.
+            if len(value) != len(args):
+                raise CodecError(f"{where}: expected {len(args)} items, got {_shown(value)}")
+            return tuple(
+                from_json(part, element, f"{where}[{n}]")
+                for n, (part, element) in enumerate(zip(args, value, strict=True))
+            )
         items = [from_json(item, element, f"{where}[{n}]") for n, element in enumerate(value)]
         return origin(items)
     if origin is dict or kind is dict:

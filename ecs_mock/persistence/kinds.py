@@ -12,19 +12,17 @@ what the API shape lacks. Every field of every persisted model is declared in it
 
 To add a field to a model, declare it here (tests fail until every field is declared); an
 `Api` or `Internal` field needs nothing else. To add a resource kind (a new store on Region),
-write a `Kind` below, list it in `KINDS` (parents before children) and name the store in
-`REGION_STORES`. Values are read back only as the types the models declare (see codec.py).
+write a `Kind` (here, or in a kinds_*.py module beside it: daemons, gateways and Express
+services), list it in `KINDS` (parents before children) and name the store in `REGION_STORES`. Values are read back only as the types the models declare (see codec.py).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
-from ..arns import parse_arn
 from ..backend import idempotency, lifecycle
 from ..backend.idempotency import Remembered
 from ..backend.models import (
@@ -37,117 +35,25 @@ from ..backend.models import (
 )
 from ..backend.resources import Resources
 from ..backend.state import Region
-from .codec import CodecError, field_type, from_json
-
-_REQUIRED: Any = object()
-
-
-@dataclass(frozen=True)
-class Api:
-    member: str
-    default: Any = _REQUIRED
-
-
-@dataclass(frozen=True)
-class Internal:
-    pass
-
-
-@dataclass(frozen=True)
-class Derived:
-    how: str
-
-
-Spec = Api | Internal | Derived
-Fields = Mapping[str, Spec]
-Json = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Kind:
-    """How one resource kind is written to and read from its rows."""
-
-    name: str  # the rows' `kind`
-    model: type
-    fields: Fields
-    key: Callable[[Any], str]  # the row's key of an object (kinds touched by Ref: unused)
-    find: Callable[[Region, str], Any]  # the live object a key names, None once it is gone
-    every: Callable[[Region], Iterable[tuple[str, Any]]]  # (key, object) of every live one
-    body: Callable[[Region, Any], Json]  # the API shape
-    extra: Callable[[Region, Any], Json]  # internal values beyond the Internal() fields
-    derive: Callable[[Region, str, Json, Json], dict[str, Any]]  # the Derived fields' values
-    link: Callable[[Loading, Any, Json, Json], None]  # put it into the region (body, internal)
-    # (operation, body -> that operation's response) to check a body against the ECS model;
-    # None for what has no API shape of its own
-    schema: tuple[str, Callable[[Json, Json], Json]] | None
-    nested: Mapping[str, Fields] = field(default_factory=dict)  # fields of nested models
-
-
-# -- generic field handling ---------------------------------------------------------------
-
-
-def api_body(fields: Fields, obj: Any) -> Json:
-    """The body members an object's Api fields hold; unset optional members are left out.
-    Values are the model's own (sets, tuples, dataclasses): json.dumps writes them (codec)."""
-    body: Json = {}
-    for name, spec in fields.items():
-        if isinstance(spec, Api):
-            value = getattr(obj, name)
-            if value is None and spec.default is None:
-                continue
-            body[spec.member] = value
-    return body
-
-
-def internal_values(fields: Fields, obj: Any) -> Json:
-    return {name: getattr(obj, name) for name, spec in fields.items() if isinstance(spec, Internal)}
-
-
-def field_values(model: type, fields: Fields, body: Json, internal: Json, where: str) -> Json:
-    """The Api and Internal fields' values, each checked against the model's declared type."""
-    values: Json = {}
-    for name, spec in fields.items():
-        if isinstance(spec, Api):
-            raw = body.get(spec.member, spec.default)
-            if raw is _REQUIRED:
-                raise CodecError(f"{where}: the body has no {spec.member!r}")
-            values[name] = from_json(field_type(model, name), raw, f"{where}.{spec.member}")
-        elif isinstance(spec, Internal):
-            if name not in internal:
-                raise CodecError(f"{where}: the internal column has no {name!r}")
-            values[name] = from_json(field_type(model, name), internal[name], f"{where}.{name}")
-    return values
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise CodecError(message)
-
-
-def _ident(value: Any, kind: str, region: Region, where: str) -> list[str]:
-    """The `/`-separated parts after `<kind>/` of an ARN of this account and region."""
-    parsed = parse_arn(value) if isinstance(value, str) else None
-    _require(
-        parsed is not None and parsed.kind == kind and parsed.prefix == region.arns.prefix,
-        f"{where}: {value!r} is not a {kind} ARN of {region.account_id} in {region.region}",
-    )
-    assert parsed is not None
-    return parsed.rest.split("/")
-
-
-def _no_extra(region: Region, obj: Any) -> Json:
-    return {}
-
-
-@dataclass
-class Loading:
-    """One region being read from a file, and what its rows leave for `finish`."""
-
-    region: Region
-    task_numbers: dict[str, list[tuple[int, Task]]] = field(default_factory=dict)
-    last_numbers: dict[str, int] = field(default_factory=dict)
-    key: str = ""  # the row being read
-
+from .codec import field_type, from_json
+from .fields import (
+    REQUIRED,
+    Api,
+    Derived,
+    Fields,
+    Internal,
+    Json,
+    Kind,
+    Loading,
+    api_body,
+    field_values,
+    ident,
+    internal_values,
+    no_extra,
+    require,
+)
+from .kinds_daemons import DAEMON_TASK_DEFINITIONS, DAEMONS
+from .kinds_gateways import EXPRESS_SERVICES, GATEWAY_ASSOCIATIONS, GATEWAYS
 
 # -- task definitions -----------------------------------------------------------------------
 
@@ -172,11 +78,11 @@ def _link_definition(
 ) -> None:
     region = loading.region
     revisions = region.families.setdefault(definition.family, [])
-    _require(
+    require(
         definition.revision == len(revisions) + 1,
         f"task definition {definition.arn}: revisions of {definition.family} are not 1, 2, ...",
     )
-    _require(
+    require(
         definition.arn == region.arns.task_definition(definition.family, definition.revision),
         f"task definition {definition.arn}: the ARN does not match its family and revision",
     )
@@ -193,7 +99,7 @@ TASK_DEFINITIONS = Kind(
         (f"{d.family}:{d.revision}", d) for revisions in region.families.values() for d in revisions
     ),
     body=lambda region, d: d.body,
-    extra=_no_extra,
+    extra=no_extra,
     derive=lambda region, key, body, internal: {"body": body},
     link=_link_definition,
     schema=("DescribeTaskDefinition", lambda b, i: {"taskDefinition": b, "tags": i["tags"]}),
@@ -224,7 +130,7 @@ def _cluster_extra(region: Region, cluster: Cluster) -> Json:
 
 def _link_cluster(loading: Loading, cluster: Cluster, body: Json, internal: Json) -> None:
     region = loading.region
-    _require(
+    require(
         cluster.name not in region.clusters and cluster.arn == region.arns.cluster(cluster.name),
         f"cluster {cluster.arn}: duplicate, or the ARN does not match its name",
     )
@@ -284,6 +190,9 @@ RESOURCES_HELD = (
     "udp_used",
     "gpus_used",
     "eni_used",
+    "tcp_dynamic",
+    "udp_dynamic",
+    "bound",
 )
 
 
@@ -302,12 +211,12 @@ def _instance_extra(region: Region, instance: ContainerInstance) -> Json:
 def _resources(body: Json, internal: Json, where: str) -> Resources:
     registered = from_json(list[dict[str, Any]], body.get("registeredResources"), where)
     by_name = {str(item.get("name")): item for item in registered}
-    _require(len(by_name) == len(registered), f"{where}: registeredResources repeats a name")
+    require(len(by_name) == len(registered), f"{where}: registeredResources repeats a name")
 
-    def member(name: str, value: str, kind: Any, default: Any = _REQUIRED) -> Any:
+    def member(name: str, value: str, kind: Any, default: Any = REQUIRED) -> Any:
         item = by_name.pop(name, None)
         if item is None:
-            _require(default is not _REQUIRED, f"{where}: registeredResources has no {name}")
+            require(default is not REQUIRED, f"{where}: registeredResources has no {name}")
             return default
         return from_json(kind, item.get(value), f"{where}.registeredResources.{name}")
 
@@ -320,7 +229,7 @@ def _resources(body: Json, internal: Json, where: str) -> Resources:
         "extra": list(by_name.values()),
     }
     held = from_json(dict[str, Any], internal.get("resources"), f"{where}.resources")
-    _require(set(held) == set(RESOURCES_HELD), f"{where}: internal resources are incomplete")
+    require(set(held) == set(RESOURCES_HELD), f"{where}: internal resources are incomplete")
     for name in RESOURCES_HELD:
         kind = field_type(Resources, name)
         values[name] = from_json(kind, held[name], f"{where}.resources.{name}")
@@ -329,8 +238,8 @@ def _resources(body: Json, internal: Json, where: str) -> Resources:
 
 def _derive_instance(region: Region, key: str, body: Json, internal: Json) -> Json:
     where = f"container instance {key}"
-    parts = _ident(body.get("containerInstanceArn"), "container-instance", region, where)
-    _require(len(parts) == 2 and "/".join(parts) == key, f"{where}: the ARN does not match")
+    parts = ident(body.get("containerInstanceArn"), "container-instance", region, where)
+    require(len(parts) == 2 and "/".join(parts) == key, f"{where}: the ARN does not match")
     return {
         "cluster": parts[0],
         "instance_id": parts[1],
@@ -345,9 +254,9 @@ def _link_instance(
 ) -> None:
     region = loading.region
     cluster = region.clusters.get(instance.cluster)
-    _require(cluster is not None, f"container instance {instance.arn}: its cluster is missing")
+    require(cluster is not None, f"container instance {instance.arn}: its cluster is missing")
     assert cluster is not None
-    _require(instance.instance_id not in cluster.instances, f"{instance.arn}: duplicate")
+    require(instance.instance_id not in cluster.instances, f"{instance.arn}: duplicate")
     cluster.instances[instance.instance_id] = instance
 
 
@@ -464,16 +373,16 @@ def _task_extra(region: Region, task: Task) -> Json:
 
 def _derive_task(region: Region, key: str, body: Json, internal: Json) -> Json:
     where = f"task {key}"
-    parts = _ident(body.get("taskArn"), "task", region, where)
-    _require(len(parts) == 2 and parts[1] == key, f"{where}: the ARN does not match its key")
-    (cluster_name,) = _ident(body.get("clusterArn"), "cluster", region, where)
-    _require(cluster_name == parts[0], f"{where}: the task and cluster ARNs disagree")
-    family_revision = _ident(body.get("taskDefinitionArn"), "task-definition", region, where)
+    parts = ident(body.get("taskArn"), "task", region, where)
+    require(len(parts) == 2 and parts[1] == key, f"{where}: the ARN does not match its key")
+    (cluster_name,) = ident(body.get("clusterArn"), "cluster", region, where)
+    require(cluster_name == parts[0], f"{where}: the task and cluster ARNs disagree")
+    family_revision = ident(body.get("taskDefinitionArn"), "task-definition", region, where)
     definition = _find_definition(region, "/".join(family_revision))
-    _require(definition is not None, f"{where}: its task definition is missing")
+    require(definition is not None, f"{where}: its task definition is missing")
     wires = from_json(list[dict[str, Any]], body.get("containers"), f"{where}.containers")
     inner = from_json(list[dict[str, Any]], internal.get("container_internals"), where)
-    _require(len(wires) == len(inner), f"{where}: containers and their internals disagree")
+    require(len(wires) == len(inner), f"{where}: containers and their internals disagree")
     containers = [
         Container(**field_values(Container, CONTAINER_FIELDS, w, i, f"{where}.containers[{n}]"))
         for n, (w, i) in enumerate(zip(wires, inner, strict=True))
@@ -499,24 +408,24 @@ def _derive_task(region: Region, key: str, body: Json, internal: Json) -> Json:
 def _link_task(loading: Loading, task: Task, body: Json, internal: Json) -> None:
     region = loading.region
     where = f"task {task.arn}"
-    _require(task.to_wire() == body, f"{where}: the row does not read back as written")
+    require(task.to_wire() == body, f"{where}: the row does not read back as written")
     cluster = region.clusters.get(task.cluster_name)
-    _require(cluster is not None, f"{where}: its cluster is missing")
+    require(cluster is not None, f"{where}: its cluster is missing")
     assert cluster is not None
-    _require(task.task_id not in region.tasks, f"{where}: duplicate")
+    require(task.task_id not in region.tasks, f"{where}: duplicate")
     cluster.tasks[task.task_id] = task
     region.tasks[task.task_id] = task
     if from_json(bool, internal.get("on_instance"), f"{where}.on_instance"):
         instance = cluster.instances.get(task.instance_id or "")
-        _require(instance is not None, f"{where}: its container instance is missing")
+        require(instance is not None, f"{where}: its container instance is missing")
         assert instance is not None
         instance.task_ids.add(task.task_id)
     number = from_json(int, internal.get("index_number"), f"{where}.index_number")
-    _require(number > 0, f"{where}: index_number must be positive")
+    require(number > 0, f"{where}: index_number must be positive")
     loading.task_numbers.setdefault(task.cluster_name, []).append((number, task))
     steps = from_json(list[list[Any]], internal.get("queued_steps"), f"{where}.queued_steps")
     for step in steps:
-        _require(
+        require(
             len(step) == 3 and type(step[1]) is int and _task_action(step[2]),
             f"{where}: a queued step is not [due, sequence, state]",
         )
@@ -551,7 +460,7 @@ CLIENT_TOKEN_FIELDS: Fields = {
 
 def _token(key: str) -> tuple[str, str, str]:
     scope = json.loads(key)
-    _require(
+    require(
         isinstance(scope, list) and len(scope) == 3 and all(isinstance(p, str) for p in scope),
         f"client token {key!r}: the key is not [operation, cluster, token]",
     )
@@ -570,14 +479,25 @@ CLIENT_TOKENS = Kind(
     find=lambda region, key: region.client_tokens.get(_token(key)),
     every=lambda region: ((idempotency.token_key(k), v) for k, v in region.client_tokens.items()),
     body=lambda region, remembered: {},  # no API shape of its own: the answer is internal
-    extra=_no_extra,
+    extra=no_extra,
     derive=lambda region, key, body, internal: {},
     link=_link_token,
     schema=None,
 )
 
 # Parents before children: a task needs its cluster, instance and task definition loaded.
-KINDS: tuple[Kind, ...] = (TASK_DEFINITIONS, CLUSTERS, CONTAINER_INSTANCES, TASKS, CLIENT_TOKENS)
+KINDS: tuple[Kind, ...] = (
+    TASK_DEFINITIONS,
+    CLUSTERS,
+    CONTAINER_INSTANCES,
+    TASKS,
+    CLIENT_TOKENS,
+    DAEMON_TASK_DEFINITIONS,
+    DAEMONS,
+    GATEWAYS,
+    GATEWAY_ASSOCIATIONS,  # after the gateways and clusters it names
+    EXPRESS_SERVICES,
+)
 KIND_OF_MODEL: dict[type, Kind] = {kind.model: kind for kind in KINDS}
 KIND_NAMED: dict[str, Kind] = {kind.name: kind for kind in KINDS}
 
@@ -592,6 +512,11 @@ REGION_STORES: Mapping[str, str] = {
     "families": TASK_DEFINITIONS.name,
     "tasks": TASKS.name,
     "client_tokens": CLIENT_TOKENS.name,
+    "daemon_families": DAEMON_TASK_DEFINITIONS.name,
+    "daemons": DAEMONS.name,
+    "gateways": GATEWAYS.name,
+    "gateway_associations": GATEWAY_ASSOCIATIONS.name,
+    "express_services": EXPRESS_SERVICES.name,
     "task_index": "rebuilt from task rows (index_number) and cluster rows (last_task_number)",
     "subnet_zones": "the regions row",
     "capacity_unavailable": "the regions row",
@@ -624,7 +549,7 @@ def restore_region(loading: Loading, internal: Json) -> None:
     unavailable = internal.get("capacity_unavailable")
     region.capacity_unavailable.update(from_json(list[str], unavailable, where))
     for step in from_json(list[list[Any]], internal.get("queued_actions"), where):
-        _require(
+        require(
             len(step) == 4
             and type(step[1]) is int
             and all(isinstance(part, str) for part in step[2:]),
@@ -641,7 +566,7 @@ def finish(loading: Loading) -> None:
         numbered.sort(key=lambda pair: pair[0])
         index = region.index_for(cluster_name)
         for number, task in numbered:
-            _require(number > index.last_number, f"task {task.arn}: its index_number repeats")
+            require(number > index.last_number, f"task {task.arn}: its index_number repeats")
             index.add(task, number)
     for cluster_name, last in loading.last_numbers.items():
         region.index_for(cluster_name).resume_after(last)
@@ -669,6 +594,6 @@ def decode(kind: Kind, loading: Loading, key: str, body: Json, internal: Json) -
     values = field_values(kind.model, kind.fields, body, internal, where)
     values.update(kind.derive(region, key, body, internal))
     declared = {f.name for f in dataclasses.fields(kind.model) if f.init}
-    _require(set(values) == declared, f"{where}: fields {sorted(declared - set(values))} unset")
+    require(set(values) == declared, f"{where}: fields {sorted(declared - set(values))} unset")
     obj = kind.model(**values)
     kind.link(loading, obj, body, internal)

@@ -1,0 +1,232 @@
+"""The state file keeps all of today's state: daemons and their task definitions, revisions and
+deployments, gateways and their cluster associations, Express gateway services, beside tasks of
+RunTask on EC2 and Fargate. Each step is checked alone (a fresh load of the file equals the live
+server, through the API and in the rows' internal columns), and a final rich state is reloaded
+and compared whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from freezegun import freeze_time
+from test_state_file import Checker, api_state, copy_of, every_row, open_app
+
+from ecs_mock._schema import known_operations
+from ecs_mock.server import ServerApp
+
+PREFIX = "arn:aws:ecs:us-east-1:123456789012"
+PROVIDER = f"{PREFIX}:capacity-provider/managed"
+ROLE = "arn:aws:iam::123456789012:role/ecsInfrastructureRole"
+EXECUTION = "arn:aws:iam::123456789012:role/ecsTaskExecutionRole"
+NETWORK = {"awsvpcConfiguration": {"subnets": ["subnet-a"]}}
+
+pytestmark = pytest.mark.skipif(
+    not {"CreateDaemon", "CreateGateway", "CreateExpressGatewayService"} <= known_operations(),
+    reason="this botocore's ECS model lacks daemons, gateways or Express services",
+)
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Any:
+    app = open_app(tmp_path / "state.db", seed=23)
+    yield app
+    app.close()
+
+
+def _rich_state(live: ServerApp, check: Any) -> None:
+    """Builds a state with every kind of resource, calling `check` after each write."""
+    view = live.view()
+
+    def call(operation: str, **params: Any) -> Any:
+        result = view.call(operation, **params)
+        check()
+        return result
+
+    call("CreateCluster", clusterName="main")
+    view.add_subnet("subnet-a", "us-east-1a")
+    check()
+    instance = view.add_container_instance("main", cpu=4096, memory=8192)
+    check()
+    call(
+        "RegisterTaskDefinition",
+        family="web",
+        containerDefinitions=[
+            {
+                "name": "web",
+                "image": "nginx",
+                "cpu": 256,
+                "memory": 256,
+                "portMappings": [{"containerPort": 80, "hostPort": 0}],
+            }
+        ],
+    )
+    call(
+        "RegisterTaskDefinition",
+        family="job",
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        cpu="256",
+        memory="512",
+        containerDefinitions=[{"name": "main", "image": "python:3.12"}],
+    )
+    call("RunTask", cluster="main", taskDefinition="web", count=2, clientToken="ec2-1")
+    call(
+        "RunTask",
+        cluster="main",
+        taskDefinition="job",
+        launchType="FARGATE",
+        networkConfiguration=NETWORK,
+        clientToken="fargate-1",
+    )
+    call("StartTask", cluster="main", taskDefinition="web", containerInstances=[instance])
+    # daemons: definitions, create (a deployment baking for 10 minutes), update, tag, delete
+    agent = call(
+        "RegisterDaemonTaskDefinition",
+        family="agent",
+        containerDefinitions=[{"name": "agent", "image": "agent:1", "memory": 128}],
+        tags=[{"key": "team", "value": "obs"}],
+    )["daemonTaskDefinitionArn"]
+    agent_2 = call(
+        "RegisterDaemonTaskDefinition",
+        family="agent",
+        containerDefinitions=[{"name": "agent", "image": "agent:2", "memory": 128}],
+    )["daemonTaskDefinitionArn"]
+    daemon = call(
+        "CreateDaemon",
+        daemonName="agent",
+        clusterArn="main",
+        daemonTaskDefinitionArn=agent,
+        capacityProviderArns=[PROVIDER],
+        deploymentConfiguration={"bakeTimeInMinutes": 10},
+        clientToken="daemon-1",
+    )["daemonArn"]
+    call(
+        "UpdateDaemon",
+        daemonArn=daemon,
+        daemonTaskDefinitionArn=agent_2,
+        capacityProviderArns=[PROVIDER],
+        enableExecuteCommand=True,
+    )
+    call("TagResource", resourceArn=daemon, tags=[{"key": "k", "value": "v"}])
+    call("DeleteDaemonTaskDefinition", daemonTaskDefinition=agent)
+    other = call(
+        "CreateDaemon",
+        daemonName="other",
+        clusterArn="main",
+        daemonTaskDefinitionArn=agent_2,
+        capacityProviderArns=[PROVIDER],
+    )["daemonArn"]
+    call("DeleteDaemon", daemonArn=other)
+    # gateways and associations, one of them with a cluster deleted since
+    call("CreateCluster", clusterName="doomed")
+    edge = call(
+        "CreateGateway",
+        name="edge",
+        infrastructureRoleArn=ROLE,
+        configuration={"hostSharedAlb": {}},
+        tags=[{"key": "a", "value": "b"}],
+    )["gatewayArn"]
+    call(
+        "CreateGateway",
+        name="spare",
+        infrastructureRoleArn=ROLE,
+        configuration={"hostSharedAlb": {}},
+        deletionProtection=False,
+    )
+    call("UpdateGateway", gateway="edge", deletionProtection=True)
+    call("AssociateGatewayWithCluster", gateway=edge, cluster="main")
+    call("AssociateGatewayWithCluster", gateway="edge", cluster="doomed")
+    call("AssociateGatewayWithCluster", gateway="spare", cluster="main")
+    call("DisassociateGatewayFromCluster", gateway="spare", cluster="main")
+    call("DeleteGateway", gateway="spare")
+    call("DeleteCluster", cluster="doomed")
+    call("CreateCluster", clusterName="doomed")  # another cluster of the same name
+    # Express gateway services: created (with the default cluster), updated, deleted
+    service = call(
+        "CreateExpressGatewayService",
+        serviceName="api",
+        infrastructureRoleArn=ROLE,
+        executionRoleArn=EXECUTION,
+        primaryContainer={"image": "public.ecr.aws/nginx/nginx:latest"},
+        tags=[{"key": "x", "value": "y"}],
+    )["service"]["serviceArn"]
+    call(
+        "UpdateExpressGatewayService",
+        serviceArn=service,
+        primaryContainer={"image": "public.ecr.aws/nginx/nginx:1.27", "containerPort": 8080},
+    )
+    gone = call(
+        "CreateExpressGatewayService",
+        serviceName="old",
+        cluster="main",
+        infrastructureRoleArn=ROLE,
+        executionRoleArn=EXECUTION,
+        primaryContainer={"image": "app:1"},
+    )["service"]["serviceArn"]
+    call("DeleteExpressGatewayService", serviceArn=gone)
+    call("UntagResource", resourceArn=service, tagKeys=["x"])
+
+
+def test_daemons_gateways_and_express_services_reload_step_by_step(
+    live: ServerApp, tmp_path: Path
+) -> None:
+    check = Checker(live, tmp_path)
+    with freeze_time("2025-03-15 12:00:00") as clock:
+        _rich_state(live, check)
+        clock.tick(30)  # tasks move on; the deleted Express service drains
+        live.view().call("ListTasks", cluster="main")
+        check()
+        clock.tick(601)  # the daemon deployments have baked; the deleted daemon is gone
+        live.view().call("ListDaemons")
+        check()
+    assert check.steps == 34
+
+
+def test_a_rich_state_reloads_equal_and_answers_the_same(live: ServerApp, tmp_path: Path) -> None:
+    """RunTask on EC2 and Fargate, daemons, gateways and Express services: reloaded, the whole
+    state compares equal, and the same reads answer the same on both servers."""
+    with freeze_time("2025-03-15 12:00:00") as clock:
+        _rich_state(live, lambda: None)
+        clock.tick(12)
+        loaded = open_app(copy_of(live, tmp_path / "copy.db"))
+        try:
+            assert every_row(loaded) == every_row(live)
+            assert api_state(loaded) == api_state(live)
+            region = loaded.backend.region("123456789012", "us-east-1")
+            kinds = {
+                "tasks": {(t.launch_type, t.last_status) for t in region.tasks.values()},
+                "daemons": sorted(d.name for d in region.daemons.values()),
+                "gateways": sorted(region.gateways),
+                "associations": sorted(region.gateway_associations),
+                "express": sorted(s.name for s in region.express_services.values()),
+            }
+            assert kinds == {
+                "tasks": {("EC2", "RUNNING"), ("FARGATE", "RUNNING")},
+                "daemons": ["agent", "other"],
+                "gateways": ["edge"],
+                "associations": [("edge", "doomed"), ("edge", "main")],
+                "express": ["api", "old"],
+            }
+            reads = [
+                ("ListDaemons", {}),
+                ("ListDaemonTaskDefinitions", {"status": "ALL"}),
+                ("ListGateways", {}),
+                ("ListGatewayClusterAssociations", {}),
+                ("ListTasks", {"cluster": "main"}),
+                ("DescribeGateway", {"gateway": "edge"}),
+            ]
+            for operation, params in reads:
+                answers = [app.view().call(operation, **params) for app in (live, loaded)]
+                assert answers[0] == answers[1], operation
+            # The association whose cluster was deleted stays hidden after the load too.
+            listed = loaded.view().call("ListGatewayClusterAssociations")
+            assert len(listed["gatewayClusterAssociations"]) == 1
+            # Same future: the daemon's deployment finishes on both at the same time.
+            clock.tick(600)
+            daemons = [app.view().call("ListDaemons") for app in (live, loaded)]
+            assert daemons[0] == daemons[1]
+        finally:
+            loaded.close()
+
