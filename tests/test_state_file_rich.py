@@ -229,4 +229,3 @@ def test_a_rich_state_reloads_equal_and_answers_the_same(live: ServerApp, tmp_pa
             assert daemons[0] == daemons[1]
         finally:
             loaded.close()
-

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import clock
 from ..errors import EcsError, invalid_parameter, shown
@@ -12,6 +12,11 @@ from .models import Cluster
 from .paging import decode_position, paged_entries
 from .state import Region
 from .tags import check_tags
+
+if TYPE_CHECKING:  # express.py imports this module
+    from .daemon_models import Daemon
+    from .express_models import ExpressService
+    from .gateway_models import GatewayAssociation
 
 
 def create_cluster(region: Region, params: dict[str, Any]) -> dict[str, Any]:
@@ -105,7 +110,7 @@ def delete_cluster(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     region.touch(cluster, *cluster.instances.values(), *cluster.tasks.values())
     # Daemons, gateway associations and Express services keep the cluster object itself: they
     # now refer to a deleted one (the state file keeps whether a reference is the live one).
-    referrers = (
+    referrers: tuple[Daemon | GatewayAssociation | ExpressService, ...] = (
         *region.daemons.values(),
         *region.gateway_associations.values(),
         *region.express_services.values(),

@@ -12,8 +12,9 @@ what the API shape lacks. Every field of every persisted model is declared in it
 
 To add a field to a model, declare it here (tests fail until every field is declared); an
 `Api` or `Internal` field needs nothing else. To add a resource kind (a new store on Region),
-write a `Kind` (here, or in a kinds_*.py module beside it: daemons, gateways and Express
-services), list it in `KINDS` (parents before children) and name the store in `REGION_STORES`. Values are read back only as the types the models declare (see codec.py).
+write a `Kind` (here, or in a kinds_*.py module beside it, as for daemons, gateways and Express
+services), list it in `KINDS` (parents before children) and name the store in
+`REGION_STORES`. Values are read back only as the types the models declare (see codec.py).
 """
 
 from __future__ import annotations

@@ -127,9 +127,7 @@ GATEWAY_ASSOCIATIONS = Kind(
         "gatewayArn": association.gateway.arn,
         "clusterArn": association.cluster.arn,
     },
-    extra=lambda region, association: {
-        "cluster_live": cluster_live(region, association.cluster)
-    },
+    extra=lambda region, association: {"cluster_live": cluster_live(region, association.cluster)},
     derive=_derive_association,
     link=_link_association,
     schema=None,

@@ -32,11 +32,11 @@ from ..backend import Backend, Region
 from ..backend.state import Ref
 from ..errors import server_error
 from .codec import json_default
+from .fields import Loading
 from .kinds import (
     KIND_NAMED,
     KIND_OF_MODEL,
     KINDS,
-    Loading,
     decode,
     encode,
     finish,

@@ -18,6 +18,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from ..backend.numbers import parse_digits
 from ..errors import EcsError
 from ..protocol import Reply, error_reply
 from . import routes
@@ -40,6 +41,16 @@ _HTTP_ERROR_CODES = {
 }
 # Refused bodies up to this many times the limit are read and dropped (see _drain).
 _DRAIN_FACTOR = 16
+
+
+def byte_count(raw: str) -> int | None:
+    """A Content-Length value: ASCII digits only (RFC 9110's 1*DIGIT). `int()` would also take a
+    sign, underscores, surrounding spaces and any Unicode decimal digits ('٢'), so it is not
+    used on the header."""
+    return parse_digits(raw.strip(" \t"), maximum=_MAX_BYTE_COUNT)
+
+
+_MAX_BYTE_COUNT = 2**63 - 1
 
 
 class _ClientGone(Exception):
@@ -108,11 +119,8 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.headers.get("Content-Length")
         if raw is None:
             return 0
-        try:
-            length = int(raw)
-        except ValueError:
-            length = -1
-        if length < 0:
+        length = byte_count(raw)
+        if length is None:
             self.close_connection = True
             raise _http_error(400, f"Content-Length {raw!r} is not a byte count.")
         limit = self.server.app.options.max_body
