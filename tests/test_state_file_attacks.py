@@ -390,3 +390,23 @@ def test_every_acknowledged_write_survives_a_full_disk(tmp_path: Path) -> None:
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=30)
     assert names == accepted
+
+
+def test_ecs_mock_never_unpickles() -> None:
+    """Pickle is gone from the package entirely (the old loader was the hole): no module imports
+    pickle, shelve or marshal, so no file can reach an unpickler through ecs_mock."""
+    import ast
+
+    import ecs_mock
+
+    root = Path(ecs_mock.__file__).parent
+    imported: set[tuple[str, str]] = set()
+    for source in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            imported.update((name.split(".")[0], source.name) for name in names)
+    assert not {pair for pair in imported if pair[0] in {"pickle", "shelve", "marshal", "dill"}}
