@@ -14,6 +14,8 @@ from freezegun import freeze_time
 from test_state_file import Checker, api_state, copy_of, every_row, open_app
 
 from ecs_mock._schema import known_operations
+from ecs_mock.persistence import StateFileError
+from ecs_mock.persistence import store as store_module
 from ecs_mock.server import ServerApp
 
 PREFIX = "arn:aws:ecs:us-east-1:123456789012"
@@ -229,3 +231,20 @@ def test_a_rich_state_reloads_equal_and_answers_the_same(live: ServerApp, tmp_pa
             assert daemons[0] == daemons[1]
         finally:
             loaded.close()
+
+
+def test_rows_the_installed_model_cannot_check_are_refused_by_name(
+    live: ServerApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file with daemon task definitions, opened where botocore's model lacks them (the
+    oldest supported botocore): refused with a message naming the cause, not a schema error."""
+    live.view().call(
+        "RegisterDaemonTaskDefinition",
+        family="agent",
+        containerDefinitions=[{"name": "agent", "image": "agent:1", "memory": 128}],
+    )
+    copy = copy_of(live, tmp_path / "copy.db")
+    older = known_operations() - {"DescribeDaemonTaskDefinition"}
+    monkeypatch.setattr(store_module._schema, "known_operations", lambda: older)
+    with pytest.raises(StateFileError, match=r"has no DescribeDaemonTaskDefinition.*upgrade"):
+        open_app(copy)

@@ -338,6 +338,11 @@ class StateFile:
                     raise StateFileError(f"{where}: no such account and region in the file")
                 body = _loads(body_text, f"{where}: body")
                 internal = _loads(internal_text, f"{where}: internal")
+                if kind.schema is not None and kind.schema[0] not in _schema.known_operations():
+                    raise StateFileError(
+                        f"{where}: the installed botocore's ECS model has no {kind.schema[0]}, "
+                        "so these rows cannot be checked or served: upgrade botocore."
+                    )
                 with _reading(where):
                     if kind.schema is not None:
                         operation, response = kind.schema
