@@ -25,6 +25,7 @@ import _placement
 import _roundtrip
 import _scale
 import _server
+import _services
 import _state_file
 from _workload import fake_credentials
 
@@ -152,6 +153,30 @@ def measure(quick: bool) -> dict[str, Any]:
             note=f"{placed['growth_100_to_1000']:.1f}x the 100-instance call for 10x instances",
         )
     )
+    services = _services.measure(sizes.calls, sizes.repeat)
+    rows += [
+        _row(
+            "DescribeServices (10 services x 100 tasks)",
+            "s",
+            services["describe_10x100"],
+            note=f"{services['describe_tasks_growth']:.2f}x 10 services x 1 task "
+            f"({_fmt(services['describe_10x1'], 's')})",
+        ),
+        _row(
+            "DescribeClusters beside a 1,000-task service",
+            "s",
+            services["ordinary_with_1000"],
+            note=f"{services['ordinary_ratio']:.2f}x the same call beside 1,000 standalone "
+            f"tasks ({_fmt(services['ordinary_without'], 's')}): nothing due, nothing paid",
+        ),
+        _row(
+            "StopTask + next call, task of a 1,000-task service",
+            "s",
+            services["step_1000"],
+            note=f"{services['step_ratio']:.2f}x a standalone task's "
+            f"({_fmt(services['stop_standalone'], 's')}): the step that replaces it",
+        ),
+    ]
     entered = c.enter_exit(sizes)
     rows.append(_row("mock enter + exit", "s", entered["ecs_mock"], entered["moto"]))
     imports = c.import_times(sizes)

@@ -1,6 +1,7 @@
 """ecs_mock: an in-memory Amazon ECS for boto3 test suites and local development."""
 
 from ._schema import ResponseSchemaError
+from ._version import __version__
 from .backend.state import Timings
 from .controls import Call
 from .errors import EcsError
@@ -14,5 +15,6 @@ __all__ = [
     "RealEcsCallBlocked",
     "ResponseSchemaError",
     "Timings",
+    "__version__",
     "mock_ecs",
 ]

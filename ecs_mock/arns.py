@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+import string
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Final
@@ -82,6 +83,20 @@ class ArnFactory:
 
     def gateway(self, name: str) -> str:
         return f"{self.prefix}:gateway/{name}"
+
+    def capacity_provider(self, name: str) -> str:
+        return f"{self.prefix}:capacity-provider/{name}"
+
+    def namespace(self, namespace_id: str) -> str:
+        """A Cloud Map namespace's ARN (Service Connect defaults name one)."""
+        return (
+            f"arn:{partition_for(self.region)}:servicediscovery:{self.region}:"
+            f"{self.account_id}:namespace/{namespace_id}"
+        )
+
+    def task_set(self, cluster: str, service: str, task_set_id: str) -> str:
+        """`task_set_id` is the set's `ecs-svc/<digits>` id, slash included (observed)."""
+        return f"{self.prefix}:task-set/{cluster}/{service}/{task_set_id}"
 
 
 @dataclass(frozen=True)
@@ -177,3 +192,12 @@ class Ids:
 
     def port(self, low: int, high: int) -> int:
         return self._random.randint(low, high)
+
+    def deployment_id(self) -> str:
+        """`ecs-svc/` and 19 digits, as modern deployment and task set ids look (observed)."""
+        return f"ecs-svc/{self._random.randint(10**18, 2**63 - 1)}"
+
+    def token(self, count: int) -> str:
+        """`count` characters of [A-Za-z0-9_-]: the id of a service deployment (observed)."""
+        alphabet = string.ascii_letters + string.digits + "_-"
+        return "".join(self._random.choice(alphabet) for _ in range(count))

@@ -46,7 +46,11 @@ class EcsMock(TestControls):
     Options: `account_id` (default 123456789012), `region` (where the setup shortcuts act),
     `seed` (same seed, same ids and ARNs), `access_keys` (access key id -> account id),
     and lifecycle step durations in clock seconds (`provisioning_seconds`, `pending_seconds`,
-    `stopping_seconds`, `deprovisioning_seconds`; all 0 by default).
+    `stopping_seconds`, `deprovisioning_seconds`; all 0 by default),
+    `capacity_wait_seconds` (1800): how long a task waits in PROVISIONING for an Auto Scaling
+    group capacity provider's room before it stops with TaskFailedToStart, and the service
+    scheduler's (`service_step_seconds`: least time between two steps of a service;
+    `service_healthy_after_seconds`: how long a task runs before it counts as healthy).
     Nested activations share one state, created with the outermost one's options.
     """
 
@@ -61,6 +65,9 @@ class EcsMock(TestControls):
         pending_seconds: float = 0.0,
         stopping_seconds: float = 0.0,
         deprovisioning_seconds: float = 0.0,
+        capacity_wait_seconds: float = 1800.0,
+        service_step_seconds: float = 0.0,
+        service_healthy_after_seconds: float = 0.0,
     ) -> None:
         if not (isinstance(account_id, str) and len(account_id) == 12 and account_id.isdigit()):
             raise ValueError(f"account_id must be 12 digits, got {account_id!r}")
@@ -73,6 +80,9 @@ class EcsMock(TestControls):
             pending=pending_seconds,
             stopping=stopping_seconds,
             deprovisioning=deprovisioning_seconds,
+            capacity_wait=capacity_wait_seconds,
+            service_step=service_step_seconds,
+            service_healthy_after=service_healthy_after_seconds,
         )
         self._started = False
 
@@ -167,6 +177,8 @@ class EcsMock(TestControls):
             pending_seconds=self.timings.pending,
             stopping_seconds=self.timings.stopping,
             deprovisioning_seconds=self.timings.deprovisioning,
+            service_step_seconds=self.timings.service_step,
+            service_healthy_after_seconds=self.timings.service_healthy_after,
         )
 
     def _decorate_class(self, cls: type) -> type:
@@ -199,6 +211,8 @@ def mock_ecs(
     pending_seconds: float = ...,
     stopping_seconds: float = ...,
     deprovisioning_seconds: float = ...,
+    service_step_seconds: float = ...,
+    service_healthy_after_seconds: float = ...,
 ) -> EcsMock: ...
 def mock_ecs(target: Any = None, /, **options: Any) -> Any:
     """`@mock_ecs`, `@mock_ecs(...)`, `with mock_ecs(...):` and `mock_ecs().start()`."""

@@ -9,14 +9,16 @@ from typing import TYPE_CHECKING, Any
 
 from . import _schema, clock
 from .arns import parse_arn
-from .backend import lifecycle
+from .backend import lifecycle, provisioning
 from .backend.capacity import FARGATE_PROVIDERS
 from .backend.container_instances import AGENT_CAPABILITIES
 from .backend.lookup import find_cluster, find_task, instance_id_of
 from .backend.models import EXTERNAL_CAPABILITY, Task
+from .backend.providers import active_provider
 from .backend.state import Region
 from .errors import EcsError, shown
 from .protocol import TARGET_PREFIX
+from .service_controls import ServiceControls
 
 if TYPE_CHECKING:
     from .controls import Call
@@ -30,7 +32,7 @@ _DEFAULT_CONTAINER = {
 }
 
 
-class TestControls:
+class TestControls(ServiceControls):
     """Everything a test needs beyond boto3 itself. Every shortcut goes through the same
     validation as the API (they are API calls), except where the API has no way in
     (agent connectivity, ENI slots, forcing lifecycle steps)."""
@@ -122,8 +124,22 @@ class TestControls:
 
         `external=True` registers it as ECS Anywhere does (an `mi-` id and the
         `ecs.capability.external` attribute), for the EXTERNAL launch type.
-        `capacity_provider` makes it one of that Auto Scaling group provider's instances."""
-        if cluster not in self.backend_region().clusters:
+        `capacity_provider` makes it one of that Auto Scaling group provider's instances (the
+        provider must exist); tasks waiting for that provider's capacity are placed on it if
+        they fit."""
+        if capacity_provider is not None and external:
+            # "You cannot use capacity providers for tasks that run on external container
+            # instances" (developer guide).
+            raise ValueError("an ECS Anywhere (external) instance has no capacity provider")
+        if capacity_provider is not None and not active_provider(
+            self.backend_region(), capacity_provider
+        ):
+            raise ValueError(
+                f"no Auto Scaling group capacity provider {capacity_provider!r} (create it "
+                "with CreateCapacityProvider first)"
+            )
+        existing = self.backend_region().clusters.get(cluster)
+        if existing is None or existing.status != "ACTIVE":
             self.create_cluster(cluster)
         prefix = "mi-" if external else "i-"
         document = {
@@ -179,7 +195,37 @@ class TestControls:
                 if capacity_provider is not None:
                     instance.capacity_provider = capacity_provider
                 region.touch(instance)
+                now = clock.now()
+                lifecycle.tick(region, now)
+                provisioning.instances_changed(
+                    region, find_cluster(region, cluster), [instance], now
+                )
         return arn
+
+    def scale_out(self, provider: str, count: int = 1, **instance: Any) -> list[str]:
+        """Play the provider's Auto Scaling group scaling out: register `count` instances of
+        the Auto Scaling group capacity provider `provider` in the cluster it is associated
+        with (each as `add_container_instance(cluster, capacity_provider=provider,
+        **instance)` would); tasks waiting for its capacity are placed, oldest first, as they
+        fit. Returns the new instances' ARNs."""
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            raise ValueError(f"count must be a whole number >= 1, got {count!r}")
+        if "capacity_provider" in instance or "cluster" in instance:
+            raise ValueError("scale_out takes the provider's own cluster and name")
+        with self.dispatcher.backend.lock:
+            found = active_provider(self.backend_region(), provider)
+            if found is None:
+                raise ValueError(f"no Auto Scaling group capacity provider {provider!r}")
+            if found.cluster is None:
+                raise ValueError(
+                    f"capacity provider {provider!r} is not associated with a cluster "
+                    "(PutClusterCapacityProviders)"
+                )
+            cluster = found.cluster
+        return [
+            self.add_container_instance(cluster, capacity_provider=provider, **instance)
+            for _ in range(count)
+        ]
 
     def add_subnet(self, subnet_id: str, availability_zone: str, region: str | None = None) -> None:
         """Declare a subnet's zone, so that StartTask can refuse an awsvpc task on an instance
@@ -223,14 +269,20 @@ class TestControls:
             found = self._instance(cluster, instance)
             found.agent_connected = connected
             region.touch(found)
+            if connected:
+                now = clock.now()
+                lifecycle.tick(region, now)
+                provisioning.instances_changed(region, region.clusters[found.cluster], [found], now)
 
     def advance(
         self, state: str = "RUNNING", task: str | None = None, cluster: str | None = None
     ) -> None:
         """Move one task (id or ARN), or every task, through each step up to `state` now.
 
-        A stop state asks the task to stop first (stopCode UserInitiated). Without `cluster`
-        an id is looked up in every cluster, and no task means every task in the region."""
+        A stop state asks the task to stop first (stopCode UserInitiated). A task waiting for
+        its capacity provider's room stays waiting (it cannot start without an instance).
+        Without `cluster` an id is looked up in every cluster, and no task means every task in
+        the region."""
         if state not in lifecycle.REACHABLE:
             raise ValueError(f"state must be one of {', '.join(lifecycle.REACHABLE)}")
         with self._changing() as region:
@@ -254,8 +306,9 @@ class TestControls:
             region.touch(region)
 
     def interrupt_spot(self, task: str, cluster: str | None = None) -> None:
-        """Interrupt a FARGATE_SPOT task now, as the two-minute warning does: it stops with
-        stopCode SpotInterruption and stoppedReason "Your Spot Task was interrupted."."""
+        """Interrupt a FARGATE_SPOT task now, as the two-minute warning does: while it stops
+        its stopCode is TerminationNotice, once STOPPED SpotInterruption; stoppedReason
+        "Your Spot Task was interrupted."."""
         with self._changing() as region:
             now = clock.now()
             lifecycle.tick(region, now)
@@ -263,7 +316,11 @@ class TestControls:
             if target.capacity_provider_name != "FARGATE_SPOT":
                 raise ValueError(f"task {task!r} is not a FARGATE_SPOT task")
             lifecycle.request_stop(
-                region, target, now, "SpotInterruption", "Your Spot Task was interrupted."
+                region,
+                target,
+                now,
+                lifecycle.TERMINATION_NOTICE,
+                "Your Spot Task was interrupted.",
             )
 
     def exit_container(

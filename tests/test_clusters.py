@@ -6,6 +6,7 @@ from typing import Any
 
 import boto3
 import pytest
+from freezegun import freeze_time
 
 from ecs_mock import EcsMock
 
@@ -302,23 +303,87 @@ def test_list_is_per_region(ecs_mock: EcsMock, ecs: Any) -> None:
 # -- DeleteCluster --------------------------------------------------------------------------
 
 
-def test_delete_returns_inactive_and_forgets_the_cluster(ecs_mock: EcsMock, ecs: Any) -> None:
-    ecs_mock.create_cluster("gone", tags=[{"key": "team", "value": "data"}])
-    ecs_mock.create_cluster("kept")
-    deleted = ecs.delete_cluster(cluster="gone")["cluster"]
-    assert deleted["status"] == "INACTIVE"
-    assert deleted["clusterArn"] == _cluster_arn("gone")
-    assert _listed(ecs) == [_cluster_arn("kept")]
-    # Mock decision: a deleted cluster is not kept as INACTIVE; it is MISSING at once (AWS says
-    # INACTIVE clusters "might remain discoverable ... for a period of time").
-    assert ecs.describe_clusters(clusters=["gone"])["failures"] == [
-        {"arn": _cluster_arn("gone"), "reason": "MISSING"}
+INACTIVE = "The referenced cluster was inactive."
+
+
+def test_delete_keeps_the_cluster_inactive_for_a_week(ecs_mock: EcsMock, ecs: Any) -> None:
+    # Changed deliberately (issue 15 defect 6): a deleted cluster used to be MISSING at once.
+    with freeze_time("2025-01-01T00:00:00Z") as frozen:
+        ecs_mock.create_cluster("gone", tags=[{"key": "team", "value": "data"}])
+        ecs_mock.create_cluster("kept")
+        deleted = ecs.delete_cluster(cluster="gone")["cluster"]
+        assert deleted["status"] == "INACTIVE"
+        assert deleted["clusterArn"] == _cluster_arn("gone")
+        assert _listed(ecs) == [_cluster_arn("kept")]
+        # "Clusters with an INACTIVE status might remain discoverable in your account for a
+        # period of time" (DeleteCluster reference): a week of clock time in the mock.
+        described = _describe_one(ecs, "gone", include=["TAGS"])
+        assert (described["status"], described["registeredContainerInstancesCount"]) == (
+            "INACTIVE",
+            0,
+        )
+        assert described["tags"] == [{"key": "team", "value": "data"}]
+        frozen.tick(7 * 24 * 3600 - 1)
+        assert _describe_one(ecs, _cluster_arn("gone"))["status"] == "INACTIVE"
+        frozen.tick(1)
+        assert ecs.describe_clusters(clusters=["gone"])["failures"] == [
+            {"arn": _cluster_arn("gone"), "reason": "MISSING"}
+        ]
+        with pytest.raises(ecs.exceptions.ClusterNotFoundException) as exc:
+            ecs.delete_cluster(cluster="gone")
+        assert exc.value.response["Error"]["Message"] == "Cluster not found."
+
+
+def test_an_inactive_cluster_is_not_found_where_a_cluster_is_needed(
+    ecs_mock: EcsMock, ecs: Any
+) -> None:
+    ecs_mock.register_task_definition("app")
+    ecs_mock.create_cluster("gone")
+    ecs.delete_cluster(cluster="gone")
+    calls = [
+        lambda: ecs.delete_cluster(cluster="gone"),
+        lambda: ecs.list_container_instances(cluster="gone"),
+        lambda: ecs.list_tasks(cluster="gone"),
+        lambda: ecs.describe_tasks(cluster="gone", tasks=["a" * 32]),
+        lambda: ecs.run_task(cluster="gone", taskDefinition="app"),
+        lambda: ecs.start_task(cluster="gone", taskDefinition="app", containerInstances=["x"]),
+        lambda: ecs.update_cluster_settings(
+            cluster="gone", settings=[{"name": "containerInsights", "value": "enabled"}]
+        ),
+        lambda: ecs.put_cluster_capacity_providers(
+            cluster="gone", capacityProviders=[], defaultCapacityProviderStrategy=[]
+        ),
     ]
-    with pytest.raises(ecs.exceptions.ClusterNotFoundException) as exc:
-        ecs.delete_cluster(cluster="gone")
+    for call in calls:
+        with pytest.raises(ecs.exceptions.ClusterNotFoundException) as exc:
+            call()
+        assert exc.value.response["Error"]["Message"] == INACTIVE
+    # The agent's registration answers ClientException, as for an unknown cluster (observed).
+    with pytest.raises(ecs.exceptions.ClientException) as exc:
+        ecs.register_container_instance(cluster="gone")
     assert exc.value.response["Error"]["Message"] == "Cluster not found."
-    with pytest.raises(ecs.exceptions.ClusterNotFoundException):
-        ecs.list_container_instances(cluster="gone")
+    with pytest.raises(ecs.exceptions.InvalidParameterException) as exc:
+        ecs.tag_resource(resourceArn=_cluster_arn("gone"), tags=[{"key": "k", "value": "v"}])
+    assert exc.value.response["Error"]["Message"] == (
+        "The specified cluster is inactive. Specify an active cluster and try again."
+    )
+    assert _describe_one(ecs, "gone")["status"] == "INACTIVE"
+
+
+def test_a_deleted_cluster_lets_go_of_its_capacity_providers(ecs_mock: EcsMock, ecs: Any) -> None:
+    ecs.create_capacity_provider(
+        name="asg", autoScalingGroupProvider={"autoScalingGroupArn": "asg-group"}
+    )
+    ecs.create_cluster(clusterName="gone", capacityProviders=["asg", "FARGATE"])
+    deleted = ecs.delete_cluster(cluster="gone")["cluster"]
+    assert (deleted["capacityProviders"], deleted["defaultCapacityProviderStrategy"]) == ([], [])
+    # The provider is free: another cluster may take it, or it may be deleted.
+    ecs.create_cluster(clusterName="next", capacityProviders=["asg"])
+    ecs.put_cluster_capacity_providers(
+        cluster="next", capacityProviders=[], defaultCapacityProviderStrategy=[]
+    )
+    answer = ecs.delete_capacity_provider(capacityProvider="asg")["capacityProvider"]
+    assert answer["updateStatus"] == "DELETE_IN_PROGRESS"
 
 
 def test_delete_by_arn(ecs_mock: EcsMock, ecs: Any) -> None:
@@ -338,11 +403,17 @@ def test_delete_unknown_cluster(ecs_mock: EcsMock, ecs: Any) -> None:
 
 def test_recreated_cluster_starts_empty(ecs_mock: EcsMock, ecs: Any) -> None:
     ecs_mock.create_cluster("again", tags=[{"key": "old", "value": "1"}])
+    ecs_mock.create_cluster("later")
     ecs.delete_cluster(cluster="again")
     cluster = ecs.create_cluster(clusterName="again")["cluster"]
     assert cluster["status"] == "ACTIVE"
     assert cluster["tags"] == []
     assert ecs.list_tags_for_resource(resourceArn=cluster["clusterArn"])["tags"] == []
+    assert _describe_one(ecs, "again")["status"] == "ACTIVE"
+    assert _listed(ecs) == [_cluster_arn("again"), _cluster_arn("later")]  # in its old place
+    # The first one's expiry does not take the new one with it.
+    with freeze_time("2099-01-01"):
+        assert _describe_one(ecs, "again")["status"] == "ACTIVE"
 
 
 def test_delete_refused_while_instances_are_registered(ecs_mock: EcsMock, ecs: Any) -> None:

@@ -150,10 +150,10 @@ def test_other_services_pass_through_untouched() -> None:
 def test_unknown_operation_names_it_and_lists_supported(ecs_mock: EcsMock) -> None:
     client = _client()
     with pytest.raises(ClientError) as raised:
-        client.create_service(serviceName="s", taskDefinition="t")
+        client.update_container_agent(containerInstance="i")
     error = raised.value.response["Error"]
     assert error["Code"] == "UnsupportedFeatureException"
-    assert "CreateService" in error["Message"]
+    assert "UpdateContainerAgent" in error["Message"]
     assert "StartTask" in error["Message"]
 
 

@@ -434,6 +434,18 @@ def test_create_refusals_change_nothing(
     assert ecs.list_daemons()["daemonSummariesList"] == []
 
 
+def test_an_auto_scaling_group_provider_is_refused(ecs: Any, cluster: str, definition: str) -> None:
+    arn = ecs.create_capacity_provider(
+        name="spare", autoScalingGroupProvider={"autoScalingGroupArn": "asg"}
+    )["capacityProvider"]["capacityProviderArn"]
+    assert arn == OTHER_PROVIDER
+    with pytest.raises(ecs.exceptions.InvalidParameterException, match="Managed Instances"):
+        ecs.create_daemon(
+            daemonName="agent", daemonTaskDefinitionArn=definition, capacityProviderArns=[arn]
+        )
+    assert ecs.list_daemons()["daemonSummariesList"] == []
+
+
 def test_a_taken_name_is_refused(ecs: Any, daemon: dict[str, Any], definition: str) -> None:
     with pytest.raises(ecs.exceptions.InvalidParameterException, match="not idempotent"):
         ecs.create_daemon(
@@ -620,6 +632,11 @@ def test_tags_on_daemons(ecs: Any, daemon: dict[str, Any]) -> None:
 
 def test_daemons_go_with_their_cluster(ecs: Any, ecs_mock: EcsMock, daemon: dict[str, Any]) -> None:
     ecs.delete_cluster(cluster="default")
+    # The deleted cluster is kept INACTIVE for a while; its daemon is gone already.
+    with pytest.raises(ecs.exceptions.ClusterNotFoundException, match="inactive"):
+        ecs.describe_daemon(daemonArn=daemon["daemonArn"])
+    with pytest.raises(ecs.exceptions.ResourceNotFoundException):
+        ecs.list_tags_for_resource(resourceArn=daemon["daemonArn"])
     ecs_mock.create_cluster("default")
     with pytest.raises(ecs.exceptions.DaemonNotFoundException):
         ecs.describe_daemon(daemonArn=daemon["daemonArn"])

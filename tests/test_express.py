@@ -315,7 +315,9 @@ def test_delete_drains_then_the_service_is_inactive_then_gone() -> None:
         with pytest.raises(ecs.exceptions.ServiceNotFoundException):
             ecs.update_express_gateway_service(serviceArn=arn, cpu="512")
         ecs.delete_cluster(cluster="default")
-        assert mock.backend_region().clusters == {}
+        assert ecs.list_clusters()["clusterArns"] == []
+        # A deleted cluster is kept INACTIVE for a week (README, Clusters).
+        assert [c.status for c in mock.backend_region().clusters.values()] == ["INACTIVE"]
 
 
 @pytest.mark.parametrize(
@@ -399,3 +401,18 @@ def test_a_state_file_keeps_daemons_gateways_and_express_services(tmp_path: Path
         # The objects still share their cluster: the cluster cannot go while the service is up.
         with pytest.raises(ecs.exceptions.ClusterContainsServicesException):
             ecs.delete_cluster(cluster="apps")
+
+
+def test_a_deleted_cluster_is_refused_and_a_deleted_default_cluster_made_again(ecs: Any) -> None:
+    ecs.create_cluster(clusterName="apps")
+    ecs.delete_cluster(cluster="apps")
+    with pytest.raises(ecs.exceptions.ClusterNotFoundException) as raised:
+        _create(ecs, cluster="apps")
+    assert _error(raised)[1] == "The referenced cluster was inactive."
+    ecs.create_cluster(clusterName="default")
+    ecs.delete_cluster(cluster="default")
+    service = _create(ecs)
+    (cluster,) = ecs.describe_clusters(clusters=["default"])["clusters"]
+    assert cluster["status"] == "ACTIVE"
+    assert service["cluster"] == cluster["clusterArn"]
+    assert ecs.list_clusters()["clusterArns"] == [cluster["clusterArn"]]

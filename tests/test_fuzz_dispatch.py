@@ -49,6 +49,27 @@ def populate(mock: TestControls) -> dict[str, str]:
     started = mock.call("StartTask", taskDefinition="app", containerInstances=[big, small])
     task_arns = [task["taskArn"] for task in started["tasks"]]
     mock.call("StopTask", task=task_arns[-1])
+    scaling = {"autoScalingGroupArn": "asg-cp", "managedScaling": {"status": "ENABLED"}}
+    mock.call("CreateCapacityProvider", name="cp", autoScalingGroupProvider=scaling)
+    mock.call(
+        "CreateCapacityProvider",
+        name="spare",
+        autoScalingGroupProvider=scaling | {"autoScalingGroupArn": "asg-spare"},
+    )
+    mock.call(
+        "PutClusterCapacityProviders",
+        cluster="other",
+        capacityProviders=["cp", "FARGATE"],
+        defaultCapacityProviderStrategy=[{"capacityProvider": "cp", "weight": 1}],
+    )
+    service = mock.call("CreateService", serviceName="web", taskDefinition="app", desiredCount=1)
+    mock.call(
+        "CreateService",
+        serviceName="ext",
+        desiredCount=1,
+        deploymentController={"type": "EXTERNAL"},
+    )
+    task_set = mock.call("CreateTaskSet", cluster="default", service="ext", taskDefinition="app")
     named = {
         "app": app,
         "big": big,
@@ -56,6 +77,8 @@ def populate(mock: TestControls) -> dict[str, str]:
         "draining": draining,
         "running": task_arns[0],
         "stopped": task_arns[-1],
+        "service": service["service"]["serviceArn"],
+        "task_set": task_set["taskSet"]["taskSetArn"],
     }
     if NEWER_OPERATIONS:
         named.update(populate_newer(mock))
@@ -88,7 +111,7 @@ def populate_newer(mock: TestControls) -> dict[str, str]:
     mock.call("AssociateGatewayWithCluster", gateway="edge", cluster="default")
     service = mock.call(
         "CreateExpressGatewayService",
-        serviceName="web",
+        serviceName="front",  # "web" is the CreateService service's: names are shared
         infrastructureRoleArn=ROLE,
         executionRoleArn=ROLE,
         primaryContainer={"image": "nginx"},
@@ -108,9 +131,10 @@ def _refs() -> tuple[dict[str, str], list[str]]:
         named = populate(mock)
     arns = list(named.values())
     ids = [arn.rsplit("/", 1)[1] for arn in arns if "/" in arn]
-    names = ["default", "other", "app", "app:1", "web", "old:1"]
+    names = ["default", "other", "app", "app:1", "web", "old:1", "cp", "spare", "FARGATE"]
+    names += ["FARGATE_SPOT", "ext", "ecs-svc/1"]
     if NEWER_OPERATIONS:
-        names += ["agent", "agent:1", "edge", ROLE, PROVIDER]
+        names += ["agent", "agent:1", "edge", "front", ROLE, PROVIDER]
     return named, [*names, *arns, *ids]
 
 
@@ -152,6 +176,55 @@ BASES.update(
         },
         "DeleteAttributes": {"attributes": [{"name": "rack", "targetId": NAMED["big"]}]},
         "ListAttributes": {"targetType": "container-instance"},
+        "UpdateCluster": {
+            "cluster": "default",
+            "settings": [{"name": "containerInsights", "value": "enabled"}],
+            "serviceConnectDefaults": {"namespace": "fuzz"},
+        },
+        "UpdateClusterSettings": {
+            "cluster": "default",
+            "settings": [{"name": "containerInsights", "value": "enhanced"}],
+        },
+        "PutClusterCapacityProviders": {
+            "cluster": "default",
+            "capacityProviders": ["spare", "FARGATE"],
+            "defaultCapacityProviderStrategy": [{"capacityProvider": "spare", "weight": 1}],
+        },
+        "CreateCapacityProvider": {
+            "name": "fuzzcp",
+            "autoScalingGroupProvider": {"autoScalingGroupArn": "asg-fuzz"},
+        },
+        "DescribeCapacityProviders": {"capacityProviders": ["cp", "FARGATE"], "include": ["TAGS"]},
+        "UpdateCapacityProvider": {
+            "name": "cp",
+            "autoScalingGroupProvider": {"managedScaling": {"targetCapacity": 50}},
+        },
+        "DeleteCapacityProvider": {"capacityProvider": "spare"},
+        "CreateService": {"serviceName": "fuzz", "taskDefinition": "app", "desiredCount": 1},
+        "UpdateService": {"service": "web", "desiredCount": 2},
+        "DeleteService": {"service": "web", "force": True},
+        "DescribeServices": {"services": ["web", "ext"]},
+        "ListServices": {},
+        "ListServicesByNamespace": {"namespace": "ns"},
+        "CreateTaskSet": {"cluster": "default", "service": "ext", "taskDefinition": "app"},
+        "UpdateTaskSet": {
+            "cluster": "default",
+            "service": "ext",
+            "taskSet": NAMED["task_set"],
+            "scale": {"value": 50},
+        },
+        "DeleteTaskSet": {
+            "cluster": "default",
+            "service": "ext",
+            "taskSet": NAMED["task_set"],
+            "force": True,
+        },
+        "DescribeTaskSets": {"cluster": "default", "service": "ext"},
+        "UpdateServicePrimaryTaskSet": {
+            "cluster": "default",
+            "service": "ext",
+            "primaryTaskSet": NAMED["task_set"],
+        },
     }
 )
 if NEWER_OPERATIONS:
@@ -197,6 +270,11 @@ if NEWER_OPERATIONS:
             "UpdateExpressGatewayService": {"serviceArn": NAMED["express"], "cpu": "512"},
             "DeleteExpressGatewayService": {"serviceArn": NAMED["express"]},
             "DescribeExpressGatewayService": {"serviceArn": NAMED["express"]},
+            "ListServiceDeployments": {"service": "web"},
+            "DescribeServiceDeployments": {"serviceDeploymentArns": [NAMED["service"]]},
+            "DescribeServiceRevisions": {"serviceRevisionArns": [NAMED["service"]]},
+            "StopServiceDeployment": {"serviceDeploymentArn": NAMED["service"]},
+            "ContinueServiceDeployment": {"serviceDeploymentArn": NAMED["service"], "hookId": "h"},
         }
     )
 READ_ONLY = ("Describe", "List")

@@ -282,7 +282,8 @@ def snapshot(mock: TestControls) -> dict[str, Any]:
 
     clusters = call("ListClusters")["clusterArns"]
     view: dict[str, Any] = {
-        "clusters": call("DescribeClusters", clusters=clusters, include=["TAGS"])
+        "clusters": call("DescribeClusters", clusters=clusters, include=["TAGS", "ATTACHMENTS"]),
+        "capacityProviders": call("DescribeCapacityProviders", include=["TAGS"], maxResults=100),
     }
     for cluster in clusters:
         instances = call("ListContainerInstances", cluster=cluster)["containerInstanceArns"]
@@ -297,6 +298,14 @@ def snapshot(mock: TestControls) -> dict[str, Any]:
             "tasks": tasks
             and call("DescribeTasks", cluster=cluster, tasks=tasks, include=["TAGS"]),
         }
+        services = call("ListServices", cluster=cluster, maxResults=100)["serviceArns"]
+        for start in range(0, len(services), 10):
+            view[f"{cluster} services {start}"] = call(
+                "DescribeServices",
+                cluster=cluster,
+                services=services[start : start + 10],
+                include=["TAGS"],
+            )
     for status in ("ACTIVE", "INACTIVE"):
         for definition in call("ListTaskDefinitions", status=status)["taskDefinitionArns"]:
             view[definition] = call(
@@ -307,7 +316,7 @@ def snapshot(mock: TestControls) -> dict[str, Any]:
     return view
 
 
-EXPRESS_SERVICES = ("web", "fuzz")  # the names the fuzz tests give them (no List operation)
+EXPRESS_SERVICES = ("front", "fuzz")  # the names the fuzz tests give them (no List operation)
 
 
 def _newer_snapshot(call: Any, clusters: list[str]) -> dict[str, Any]:

@@ -46,7 +46,8 @@ def test_filters(ecs_mock: EcsMock, ecs: Any) -> None:
     assert _list(ecs, containerInstance=second.rpartition("/")[2]) == {web_2}
     assert _list(ecs, launchType="EC2") == {web_1, web_2, worker}
     assert _list(ecs, launchType="FARGATE") == set()
-    assert _list(ecs, serviceName="svc") == set()
+    with pytest.raises(ecs.exceptions.ServiceNotFoundException):
+        _list(ecs, serviceName="svc")  # no such service (the service tests list real ones)
     assert _list(ecs, desiredStatus="PENDING") == set()  # "doesn't return any results"
 
     ecs.stop_task(task=web_1)

@@ -58,6 +58,29 @@ def _every_operation(client: Any, mock: EcsMock) -> int:
     cluster = call("create_cluster", clusterName="c")["cluster"]["clusterArn"]
     call("describe_clusters", clusters=[cluster])
     call("list_clusters")
+    call(
+        "update_cluster", cluster="c", settings=[{"name": "containerInsights", "value": "enabled"}]
+    )
+    call(
+        "update_cluster_settings",
+        cluster="c",
+        settings=[{"name": "containerInsights", "value": "disabled"}],
+    )
+    call(
+        "create_capacity_provider", name="cp", autoScalingGroupProvider={"autoScalingGroupArn": "g"}
+    )
+    call(
+        "update_capacity_provider",
+        name="cp",
+        autoScalingGroupProvider={"managedDraining": "DISABLED"},
+    )
+    call("describe_capacity_providers")
+    call(
+        "put_cluster_capacity_providers",
+        cluster="c",
+        capacityProviders=["cp", "FARGATE"],
+        defaultCapacityProviderStrategy=[],
+    )
     definition = call("register_task_definition", family="f", containerDefinitions=CONTAINERS)[
         "taskDefinition"
     ]["taskDefinitionArn"]
@@ -90,11 +113,45 @@ def _every_operation(client: Any, mock: EcsMock) -> int:
         containerInstances=[instance],
         status="DRAINING",
     )
+    service = call(
+        "create_service", cluster="c", serviceName="s", taskDefinition="f", desiredCount=1
+    )
+    call("update_service", cluster="c", service="s", desiredCount=0)
+    call(
+        "tag_resource",
+        resourceArn=service["service"]["serviceArn"],
+        tags=[{"key": "k", "value": "v"}],
+    )
+    call("describe_services", cluster="c", services=["s"])
+    call("list_services", cluster="c")
+    connect = {"enabled": True, "namespace": "ns"}
+    call("update_service", cluster="c", service="s", serviceConnectConfiguration=connect)
+    call("list_services_by_namespace", namespace="ns")
+    if hasattr(client, "list_service_deployments"):  # botocore 1.36 and later
+        brief = call("list_service_deployments", cluster="c", service="s")["serviceDeployments"]
+        deployment = brief[0]["serviceDeploymentArn"]
+        call("describe_service_deployments", serviceDeploymentArns=[deployment])
+        revision = brief[0]["targetServiceRevisionArn"]
+        call("describe_service_revisions", serviceRevisionArns=[revision])
+        with pytest.raises(client.exceptions.ConflictException):
+            call("stop_service_deployment", serviceDeploymentArn=deployment)
+        with pytest.raises(client.exceptions.InvalidParameterException):
+            call("continue_service_deployment", serviceDeploymentArn=deployment, hookId="h")
+    call("delete_service", cluster="c", service="s")
+    external = {"type": "EXTERNAL"}
+    call("create_service", cluster="c", serviceName="x", deploymentController=external)
+    task_set = call("create_task_set", cluster="c", service="x", taskDefinition="f")["taskSet"]
+    call("update_task_set", cluster="c", service="x", taskSet=task_set["id"], scale={"value": 0})
+    call("update_service_primary_task_set", cluster="c", service="x", primaryTaskSet=task_set["id"])
+    call("describe_task_sets", cluster="c", service="x")
+    call("delete_task_set", cluster="c", service="x", taskSet=task_set["id"])
+    call("delete_service", cluster="c", service="x")
     call("deregister_container_instance", cluster="c", containerInstance=instance, force=True)
     call("deregister_task_definition", taskDefinition=definition)
     if "CreateDaemon" in known_operations():  # botocore 1.34.17's model predates them
         _newer_operations(call)
     call("delete_cluster", cluster="c")
+    call("delete_capacity_provider", capacityProvider="cp")
     with pytest.raises(client.exceptions.ClusterNotFoundException):
         call("list_tasks", cluster="gone")
     return calls

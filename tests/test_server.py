@@ -120,8 +120,14 @@ def test_control_state_and_calls_show_what_happened(server: EcsServer) -> None:
     assert [d["family"] for d in east["taskDefinitions"]] == ["example"]
     west = by_region[("123456789012", "us-west-2")]
     assert [c["clusterName"] for c in west["clusters"]] == ["west"]
+    assert east["clusters"][0]["services"] == []
     calls = control(server.url, "calls")["calls"]
     assert [(c["operation"], c["region"]) for c in calls] == [("CreateCluster", "us-west-2")]
+    container = {"name": "c", "image": "i", "memory": 64}
+    ecs.register_task_definition(family="t", containerDefinitions=[container])
+    ecs.create_service(cluster="west", serviceName="svc", taskDefinition="t", desiredCount=0)
+    west = {r["region"]: r for r in control(server.url, "state")["regions"]}["us-west-2"]
+    assert [s["serviceName"] for s in west["clusters"][0]["services"]] == ["svc"]
     assert control(server.url, "health")["status"] == "ok"
 
 
@@ -203,3 +209,13 @@ def test_max_calls_option_parses_and_zero_keeps_everything() -> None:
         assert unbounded.app.controls.max_calls is None
     with pytest.raises(SystemExit):
         parser().parse_args(["--max-calls", "-1"])
+
+
+def test_capacity_wait_option_parses() -> None:
+    from ecs_mock.server.cli import options_from, parser
+
+    assert options_from(parser().parse_args([])).timings.capacity_wait == 1800
+    options = options_from(parser().parse_args(["--capacity-wait-seconds", "60"]))
+    assert options.timings.capacity_wait == 60
+    with pytest.raises(SystemExit):
+        parser().parse_args(["--capacity-wait-seconds", "-1"])

@@ -248,6 +248,7 @@ BAD_ARNS = [
     "arn:aws:ecs:eu-west-1:123456789012:cluster/tagged",
     "arn:aws:ecs:us-east-1:210987654321:cluster/tagged",
     "arn:aws-cn:ecs:us-east-1:123456789012:cluster/tagged",
+    f"{ARN_PREFIX}:service/web",
     f"{ARN_PREFIX}:task/0123456789abcdef0123456789abcdef",
     f"{ARN_PREFIX}:task/bad cluster/0123456789abcdef0123456789abcdef",
 ]
@@ -260,6 +261,7 @@ BAD_ARN_IDS = [
     "other-region",
     "other-account",
     "other-partition",
+    "short-service-arn",
     "short-task-arn",
     "bad-cluster-name",
 ]
@@ -291,6 +293,7 @@ UNKNOWN_ID = "0123456789abcdef0123456789abcdef"
         f"{ARN_PREFIX}:daemon/tagged/agent",
         f"{ARN_PREFIX}:daemon-task-definition/agent:1",
         f"{ARN_PREFIX}:gateway/edge",
+        f"{ARN_PREFIX}:task-set/tagged/web/ecs-svc/1234567890123456789",
     ],
     ids=[
         "cluster",
@@ -303,6 +306,7 @@ UNKNOWN_ID = "0123456789abcdef0123456789abcdef"
         "daemon",
         "daemon-task-definition",
         "gateway",
+        "task-set",
     ],
 )
 def test_unknown_resource(ecs_mock: EcsMock, ecs: Any, arn: str) -> None:
@@ -327,10 +331,20 @@ def test_resource_in_an_unknown_cluster(ecs_mock: EcsMock, ecs: Any, kind: str) 
 
 
 def test_deleted_cluster_has_no_tags_to_show(ecs_mock: EcsMock, ecs: Any) -> None:
+    # Changed deliberately (issue 15 defect 6): a deleted cluster is INACTIVE for a while, and
+    # tagging one answers the observed "is inactive" error rather than "not found".
     arn = ecs_mock.create_cluster("tagged", tags=[{"key": "k", "value": "v"}])
     ecs.delete_cluster(cluster=arn)
-    with pytest.raises(ecs.exceptions.ResourceNotFoundException):
-        ecs.list_tags_for_resource(resourceArn=arn)
+    for call in (
+        lambda: ecs.list_tags_for_resource(resourceArn=arn),
+        lambda: ecs.tag_resource(resourceArn=arn, tags=[{"key": "a", "value": "b"}]),
+        lambda: ecs.untag_resource(resourceArn=arn, tagKeys=["k"]),
+    ):
+        with pytest.raises(ecs.exceptions.InvalidParameterException) as raised:
+            call()
+        assert raised.value.response["Error"]["Message"] == (
+            "The specified cluster is inactive. Specify an active cluster and try again."
+        )
 
 
 def test_instance_of_another_cluster_is_not_found(ecs_mock: EcsMock, ecs: Any) -> None:

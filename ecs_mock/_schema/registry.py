@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Final
 from .generator import Direction, Schema, SchemaGenerator
 
 if TYPE_CHECKING:
-    from botocore.model import ServiceModel
+    from botocore.model import ServiceModel, Shape
 
     # jsonschema ships no type information (types-jsonschema is not a dependency).
     from jsonschema.protocols import Validator  # type: ignore[import-untyped,unused-ignore]
@@ -142,6 +142,11 @@ class Registry:
                     validator = self._validator_class()(self.schema(*key))
                     self.slow[key] = validator
         return validator
+
+    def output_shape(self, operation: str) -> Shape | None:
+        if operation not in self.known_operations():
+            return None
+        return self._service_model().operation_model(operation).output_shape
 
     def _validator_class(self) -> type[Validator]:
         with self._lock:

@@ -12,8 +12,10 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import Any
 
+from .. import clock
 from ..arns import parse_arn
 from ..errors import EcsError, invalid_parameter, shown
+from . import instance_hooks, provisioning
 from .container_instances import ECS_OWNED, check_attribute
 from .lookup import find_cluster, instance_id_of
 from .models import Cluster, ContainerInstance
@@ -120,6 +122,8 @@ def put_attributes(region: Region, params: dict[str, Any]) -> dict[str, Any]:
         region.touch(instance)
         # Attribute changes are not among the documented container instance state change
         # events, so `version` (which counts those) stays as it is.
+    _room_may_have_changed(region, params, changes)
+    _changed(region, changes)
     # Mock decision: echoed as sent, targetId included as given (the AWS CLI's documented
     # example shows the request's attributes unchanged).
     return {"attributes": [dict(a) for a in params["attributes"]]}
@@ -127,7 +131,8 @@ def put_attributes(region: Region, params: dict[str, Any]) -> dict[str, Any]:
 
 def delete_attributes(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     deleted = []
-    for instance, attribute in _resolve(region, params):
+    changes = _resolve(region, params)
+    for instance, attribute in changes:
         existing = _stored(instance, attribute["name"])
         if existing is None:
             # Mock decision: deleting an attribute the instance lacks is no error; it is left
@@ -141,7 +146,25 @@ def delete_attributes(region: Region, params: dict[str, Any]) -> dict[str, Any]:
         if "value" in existing:
             echoed["value"] = existing["value"]
         deleted.append(echoed)
+    _room_may_have_changed(region, params, changes)
+    _changed(region, changes if deleted else [])
     return {"attributes": deleted}
+
+
+def _room_may_have_changed(region: Region, params: dict[str, Any], changes: list[Change]) -> None:
+    """Tasks waiting for these instances' capacity providers may satisfy memberOf now."""
+    cluster = find_cluster(region, params.get("cluster"))
+    instances = {instance.instance_id: instance for instance, _ in changes}
+    provisioning.instances_changed(region, cluster, instances.values(), clock.now())
+
+
+def _changed(region: Region, changes: list[Change]) -> None:
+    """memberOf constraints read attributes: services of the clusters concerned look again."""
+    clusters = {instance.cluster for instance, _ in changes}
+    for name in clusters:
+        cluster = region.clusters.get(name)
+        if cluster is not None:
+            instance_hooks.changed(region, cluster, clock.now())
 
 
 def list_attributes(region: Region, params: dict[str, Any]) -> dict[str, Any]:

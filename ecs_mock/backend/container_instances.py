@@ -10,7 +10,7 @@ from typing import Any
 from .. import clock
 from ..errors import EcsError, client_error, invalid_parameter, shown
 from ..strict_json import parse_json
-from . import instance_types, query
+from . import instance_hooks, instance_types, provisioning, query
 from .instance_resources import check_reregistration, registered_resources
 from .lookup import cluster_name, find_cluster, instance_id_of
 from .models import Cluster, ContainerInstance, TaskCounts
@@ -168,6 +168,10 @@ def register_container_instance(region: Region, params: dict[str, Any]) -> dict[
         instance.attributes_changed()
     cluster.instances[instance_id] = instance
     region.touch(instance)
+    if previous is not None:
+        # Re-registered with new totals: a waiting task of its capacity provider may fit now.
+        provisioning.instances_changed(region, cluster, [instance], clock.now())
+    instance_hooks.changed(region, cluster, clock.now())
     return {"containerInstance": instance.to_wire()}
 
 
@@ -264,6 +268,11 @@ def update_container_instances_state(region: Region, params: dict[str, Any]) -> 
             instance.version += 1
             region.touch(instance)
         updated.append(instance.to_wire(False))
+    if status == "ACTIVE":
+        active = [instance for _, instance in resolved if instance is not None]
+        provisioning.instances_changed(region, cluster, active, clock.now())
+    if updated:
+        instance_hooks.changed(region, cluster, clock.now())
     return {"containerInstances": updated, "failures": failures}
 
 
@@ -291,4 +300,5 @@ def deregister_container_instance(region: Region, params: dict[str, Any]) -> dic
         region.touch(instance, *(cluster.tasks[t] for t in instance.task_ids if t in cluster.tasks))
         instance.task_ids = set()
         instance.counts = TaskCounts()
+        instance_hooks.changed(region, cluster, clock.now())
     return {"containerInstance": instance.to_wire(False)}

@@ -54,7 +54,13 @@ def find_daemon(
 def is_live(region: Region, daemon: Daemon, now: float) -> bool:
     """Not yet gone, and in a cluster that still exists (the same cluster, not a new one of the
     same name): Mock decision: a daemon goes with its deleted cluster."""
-    return region.clusters.get(daemon.cluster.name) is daemon.cluster and not daemon.is_gone(now)
+    cluster = daemon.cluster
+    # A deleted cluster stays INACTIVE in region.clusters for a while: the daemon is gone.
+    return (
+        region.clusters.get(cluster.name) is cluster
+        and cluster.status == "ACTIVE"
+        and not daemon.is_gone(now)
+    )
 
 
 def live_daemons(region: Region, now: float) -> Iterator[Daemon]:

@@ -45,16 +45,16 @@ def _capacity_providers(region: Region, values: list[str]) -> list[str]:
                 f"Invalid capacity provider ARN: {value}. Give the full ARN of a capacity "
                 "provider in this account and Region."
             )
-        if parsed.rest in FARGATE_PROVIDERS:
+        if parsed.rest in FARGATE_PROVIDERS or parsed.rest in region.capacity_providers:
             # "ECS Managed Daemons is only supported for Amazon ECS Managed Instances Capacity
-            # Providers" (model).
+            # Providers" (model); the mock's own providers are all Auto Scaling group ones.
             raise invalid_parameter(
                 "Daemons are only supported on Amazon ECS Managed Instances capacity providers."
             )
     if len(set(values)) != len(values):
         raise invalid_parameter("capacityProviderArns must not contain duplicates.")
-    # Mock decision: ecs_mock has no capacity providers yet, so a well-formed ARN of this
-    # account and Region is taken as a Managed Instances capacity provider of the cluster.
+    # Mock decision: ecs_mock creates no Managed Instances capacity providers, so a well-formed
+    # ARN of this account and Region that names none of its providers is taken as one.
     return list(values)
 
 

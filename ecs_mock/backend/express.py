@@ -10,7 +10,8 @@ from ..errors import EcsError, invalid_parameter
 from .clusters import create_cluster
 from .express_config import Plan, build, register_managed
 from .express_models import ExpressService, ServiceRevision, find_service, is_live, not_found
-from .lookup import DEFAULT_CLUSTER, NAME_PATTERN, check_role_arn, cluster_name
+from .lookup import DEFAULT_CLUSTER, NAME_PATTERN, check_role_arn, cluster_name, find_cluster
+from .service_lookup import held_by_service
 from .state import Region
 from .tags import check_tags
 
@@ -28,7 +29,11 @@ def _revision(region: Region, names: tuple[str, str], plan: Plan, now: float) ->
 def create_express_gateway_service(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     now = clock.now()
     name_of_cluster = cluster_name(region, params.get("cluster"))
-    cluster = region.clusters.get(name_of_cluster)  # only ACTIVE clusters are kept
+    cluster = region.clusters.get(name_of_cluster)
+    if cluster is not None and cluster.status != "ACTIVE":
+        if name_of_cluster != DEFAULT_CLUSTER:
+            find_cluster(region, name_of_cluster)  # a deleted cluster's ClusterNotFound
+        cluster = None  # a deleted default cluster is created again, as a missing one is
     # "The ECS default cluster (if it does not already exist)" is among what Express Mode
     # creates (DG express-service-work); any other cluster must exist.
     if cluster is None and name_of_cluster != DEFAULT_CLUSTER:
@@ -45,7 +50,7 @@ def create_express_gateway_service(region: Region, params: dict[str, Any]) -> di
         existing is not None
         and is_live(region, existing, now)
         and existing.status(now) != "INACTIVE"
-    ):
+    ) or held_by_service(cluster, name):
         # "This name must be unique within the specified cluster" (model); the text is
         # CreateService's for a name already in use.
         raise invalid_parameter("Creation of service was not idempotent.")

@@ -126,7 +126,13 @@ def service_name_of(region: Region, reference: str, missing: EcsError) -> tuple[
 
 def is_live(region: Region, service: ExpressService, now: float) -> bool:
     """Not yet gone, in a cluster that still exists (Mock decision: it goes with its cluster)."""
-    return region.clusters.get(service.cluster.name) is service.cluster and not service.is_gone(now)
+    cluster = service.cluster
+    # A deleted cluster stays INACTIVE in region.clusters for a while: the service is gone.
+    return (
+        region.clusters.get(cluster.name) is cluster
+        and cluster.status == "ACTIVE"
+        and not service.is_gone(now)
+    )
 
 
 def find_service(region: Region, reference: str, now: float, missing: EcsError) -> ExpressService:

@@ -115,4 +115,5 @@ def live_associations(region: Region) -> list[GatewayAssociation]:
         for association in region.gateway_associations.values()
         if region.gateways.get(association.gateway.name) is association.gateway
         and region.clusters.get(association.cluster.name) is association.cluster
+        and association.cluster.status == "ACTIVE"  # a deleted cluster stays a while, INACTIVE
     ]

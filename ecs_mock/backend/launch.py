@@ -50,6 +50,7 @@ class LaunchSpec:
     platform_version: str | None = None
     platform_family: str | None = None
     ephemeral_storage: int | None = None
+    service_name: str | None = None  # set by the service scheduler for the tasks it starts
 
     @property
     def zones(self) -> frozenset[str] | None:
@@ -118,33 +119,32 @@ def launch(
     instance: ContainerInstance | None = None,
     capacity_provider: str | None = None,
     subnet: str | None = None,
+    waiting: bool = False,
 ) -> Task:
     """Make one task of `spec`: on `instance` (EC2, EXTERNAL) or on Fargate (no instance).
 
     `subnet` is where a Fargate task's ENI goes; an EC2 awsvpc task's ENI goes to the first of
-    its subnets in the instance's zone. The caller has checked that the task fits."""
+    its subnets in the instance's zone. The caller has checked that the task fits.
+
+    `waiting`: an EC2 task whose capacity provider has no room for it yet. It is made with no
+    instance, in PROVISIONING, and goes no further until `place` gives it one (or it is
+    stopped)."""
     task_id = region.ids.hex32()
     cluster = spec.cluster
     zone = instance.attribute("ecs.availability-zone") if instance is not None else None
-    if spec.vpc is not None and subnet is None:
+    if spec.vpc is not None and subnet is None and instance is not None:
         subnet = subnets.subnet_in(spec.subnet_zones, zone)
     if instance is None and subnet is not None:
         zone = spec.subnet_zones.get(subnet) or fargate.default_zone(region.region, subnet)
-    architecture = (
-        instance.attribute("ecs.cpu-architecture") or "x86_64"
-        if instance is not None
-        else fargate.architecture(spec.definition)
-    )
-    attachments = []
-    if subnet is not None:
-        attachments.append(
-            {
-                "id": region.ids.uuid(),
-                "type": "ElasticNetworkInterface",
-                "status": "PRECREATED",
-                "details": [{"name": "subnetId", "value": subnet}],
-            }
-        )
+    attributes = []
+    if instance is not None:
+        architecture: str | None = instance.attribute("ecs.cpu-architecture") or "x86_64"
+    else:
+        architecture = None if waiting else fargate.architecture(spec.definition)
+    if architecture is not None:
+        attributes.append({"name": "ecs.cpu-architecture", "value": architecture})
+    # A waiting task gets its ENI (in a subnet of its instance's zone) when it is placed.
+    attachments = [_eni_attachment(region, subnet)] if subnet is not None else []
     task = Task(
         task_id=task_id,
         arn=region.arns.task(cluster.name, task_id),
@@ -158,7 +158,7 @@ def launch(
         group=spec.group,
         # Shared by a call's tasks: nothing mutates an echo once built.
         overrides=spec.echo,
-        attributes=[{"name": "ecs.cpu-architecture", "value": architecture}],
+        attributes=attributes,
         attachments=attachments,
         enable_execute_command=spec.execute_command,
         tags=[dict(t) for t in spec.tags],
@@ -172,23 +172,55 @@ def launch(
         platform_family=spec.platform_family,
         ephemeral_storage=spec.ephemeral_storage,
         started_by=spec.started_by,
-        last_status="PROVISIONING" if spec.vpc is not None else "PENDING",
+        service_name=spec.service_name,
+        last_status="PROVISIONING" if spec.vpc is not None or waiting else "PENDING",
     )
     if spec.volume is not None:
         task.attachments.append(_ebs_attachment(region, spec.volume))
     if instance is not None:
-        task.instance_id, task.instance_arn = instance.instance_id, instance.arn
-        task.holding = instance.resources.reserve(spec.demand)
-        _assign_gpus(task.containers, spec.containers, task.holding.gpu_ids)
-        instance.task_ids.add(task_id)
+        _reserve(task, spec, instance)
     cluster.tasks[task_id] = task
     region.tasks[task_id] = task
     region.index_for(cluster.name).add(task)
     region.touch(task, cluster)  # the cluster keeps the index's next number
     if instance is not None:
         region.touch(instance)
-    lifecycle.begin(region, task, now)
+    lifecycle.begin(region, task, now, waiting=waiting)
     return task
+
+
+def place(
+    region: Region, task: Task, spec: LaunchSpec, instance: ContainerInstance, now: float
+) -> None:
+    """A task `launch` made waiting gets its instance: its zone, architecture and ENI come from
+    there, it reserves what it needs, and its lifecycle goes on from `now`. The caller has
+    checked that it fits."""
+    zone = instance.attribute("ecs.availability-zone")
+    task.availability_zone = zone
+    architecture = instance.attribute("ecs.cpu-architecture") or "x86_64"
+    task.attributes = [{"name": "ecs.cpu-architecture", "value": architecture}]
+    if spec.vpc is not None:
+        eni = _eni_attachment(region, subnets.subnet_in(spec.subnet_zones, zone))
+        task.attachments.insert(0, eni)
+    _reserve(task, spec, instance)
+    region.index_for(task.cluster_name).placed(task)
+    lifecycle.placed(region, task, now)
+
+
+def _reserve(task: Task, spec: LaunchSpec, instance: ContainerInstance) -> None:
+    task.instance_id, task.instance_arn = instance.instance_id, instance.arn
+    task.holding = instance.resources.reserve(spec.demand)
+    _assign_gpus(task.containers, spec.containers, task.holding.gpu_ids)
+    instance.task_ids.add(task.task_id)
+
+
+def _eni_attachment(region: Region, subnet: str) -> dict[str, Any]:
+    return {
+        "id": region.ids.uuid(),
+        "type": "ElasticNetworkInterface",
+        "status": "PRECREATED",
+        "details": [{"name": "subnetId", "value": subnet}],
+    }
 
 
 def _container(

@@ -66,17 +66,33 @@ EXPIRED = "EXPIRED"
 STOPPED_BY_SIGNAL_EXIT_CODE = 143
 
 
-def begin(region: Region, task: Task, now: float) -> None:
-    """A task now exists: count it and schedule its way to RUNNING."""
+def begin(region: Region, task: Task, now: float, waiting: bool = False) -> None:
+    """A task now exists: count it and schedule its way to RUNNING. A `waiting` task (no
+    instance yet) stays in PROVISIONING until `placed`."""
     for counts in _counts(region, task):
         counts.moved(None, task.last_status)
         counts.joined(task.group)
+    if not waiting:
+        _schedule_start(region, task, now)
+    changed(region, task, now)
+
+
+def placed(region: Region, task: Task, now: float) -> None:
+    """A waiting task now has its instance: count it there and schedule its way to RUNNING."""
+    instance = instance_of(region, task)
+    if instance is not None:
+        instance.counts.moved(None, task.last_status)
+        instance.counts.joined(task.group)
+    _schedule_start(region, task, now)
+    changed(region, task, now)
+
+
+def _schedule_start(region: Region, task: Task, now: float) -> None:
     due = now
     if task.last_status == "PROVISIONING":
         due += region.timings.provisioning
         region.schedule(due, task.task_id, "PENDING")
     region.schedule(due + region.timings.pending, task.task_id, "RUNNING")
-    changed(region, task, now)
 
 
 def tick(region: Region, now: float) -> None:
@@ -155,6 +171,8 @@ def advance(region: Region, task: Task, state: str, now: float) -> None:
     """Test control: walk the task through every step up to `state` at `now`."""
     if state in STOP_PATH and task.desired_status != "STOPPED":
         request_stop(region, task, now, "UserInitiated", "Task stopped by ecs_mock test control")
+    if task.awaiting_instance and task.desired_status != "STOPPED":
+        return  # it cannot start before its capacity provider has room for it
     for step in REACHABLE:
         if ORDER[step] > ORDER[state]:
             break
@@ -334,7 +352,15 @@ def _stop_containers(task: Task, at: float) -> None:
             agent["lastStatus"] = "STOPPED"
 
 
+# A Spot interruption: "TerminationNotice" while the task is stopping (DG-CP's event sample),
+# "SpotInterruption" once it is stopped (consumer fixtures; ecs-runtask.md §3.4).
+TERMINATION_NOTICE = "TerminationNotice"
+SPOT_INTERRUPTION = "SpotInterruption"
+
+
 def _stop(region: Region, task: Task, at: float) -> None:
+    if task.stop_code == TERMINATION_NOTICE:
+        task.stop_code = SPOT_INTERRUPTION
     _stop_containers(task, at)
     task.times["stoppedAt"] = at
     task.tags = []  # "Any tags associated with the task will be deleted." (StopTask docs)

@@ -27,6 +27,9 @@ def check_role_arn(value: str, field: str) -> str:
     return value
 
 
+INACTIVE_CLUSTER = "The referenced cluster was inactive."
+
+
 def cluster_name(region: Region, reference: str | None) -> str:
     """The cluster's short name from a name or an ARN of this account and region."""
     if reference is None:
@@ -47,9 +50,14 @@ def cluster_name(region: Region, reference: str | None) -> str:
 
 
 def find_cluster(region: Region, reference: str | None) -> Cluster:
+    """The ACTIVE cluster a request names; unknown and deleted ones are ClusterNotFound."""
     cluster = region.clusters.get(cluster_name(region, reference))
-    if cluster is None or cluster.status != "ACTIVE":
+    if cluster is None:
         raise cluster_not_found()
+    if cluster.status != "ACTIVE":
+        # Observed for CreateService and UpdateService on a deleted cluster. Mock decision:
+        # every operation that needs an ACTIVE cluster answers a deleted one so.
+        raise EcsError("ClusterNotFoundException", INACTIVE_CLUSTER)
     return cluster
 
 

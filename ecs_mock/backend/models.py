@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .resources import EMPTY_HOLDING, Holding, Resources
+
+if TYPE_CHECKING:
+    from .service_models import Service
 
 Tags = list[dict[str, str]]
 PENDING_STATES = frozenset({"PROVISIONING", "PENDING", "ACTIVATING"})
@@ -56,8 +59,17 @@ class Cluster:
     counts: TaskCounts = field(default_factory=TaskCounts)
     capacity_providers: list[str] = field(default_factory=list)
     default_strategy: list[dict[str, Any]] = field(default_factory=list)
+    # The Auto Scaling group providers' attachments (as_policy, managed_draining), as they are
+    # once settled; attachments_status is None until capacity providers were first associated.
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    attachments_status: str | None = None
+    service_connect_defaults: dict[str, str] | None = None
+    deleted_at: float | None = None
+    services: dict[str, Service] = field(default_factory=dict)  # by name, INACTIVE ones too
 
-    def to_wire(self, include_tags: bool = True) -> dict[str, Any]:
+    def to_wire(
+        self, include_tags: bool = True, include_attachments: bool = True
+    ) -> dict[str, Any]:
         active = sum(1 for i in self.instances.values() if i.status != "INACTIVE")
         wire: dict[str, Any] = {
             "clusterArn": self.arn,
@@ -66,7 +78,7 @@ class Cluster:
             "registeredContainerInstancesCount": active,
             "runningTasksCount": self.counts.running,
             "pendingTasksCount": self.counts.pending,
-            "activeServicesCount": 0,
+            "activeServicesCount": sum(s.status == "ACTIVE" for s in self.services.values()),
             "statistics": [],
             "tags": list(self.tags) if include_tags else [],
             "settings": list(self.settings),
@@ -75,6 +87,12 @@ class Cluster:
         }
         if self.configuration is not None:
             wire["configuration"] = self.configuration
+        if self.attachments_status is not None:
+            if include_attachments:
+                wire["attachments"] = [dict(a) for a in self.attachments]
+            wire["attachmentsStatus"] = self.attachments_status
+        if self.service_connect_defaults is not None:
+            wire["serviceConnectDefaults"] = dict(self.service_connect_defaults)
         return wire
 
 
@@ -265,6 +283,7 @@ class Task:
     platform_family: str | None = None
     ephemeral_storage: int | None = None  # GiB, Fargate only
     started_by: str | None = None
+    service_name: str | None = None  # the service whose scheduler started it
     last_status: str = "PENDING"
     desired_status: str = "RUNNING"
     version: int = 1
@@ -276,6 +295,11 @@ class Task:
     @property
     def is_pending(self) -> bool:
         return self.last_status in PENDING_STATES
+
+    @property
+    def awaiting_instance(self) -> bool:
+        """An EC2 task waiting in PROVISIONING for its capacity provider to have room."""
+        return self.instance_id is None and self.launch_type != "FARGATE"
 
     @property
     def family(self) -> str:

@@ -13,20 +13,23 @@ from typing import Any
 
 from .. import clock
 from ..errors import invalid_parameter
-from . import capacity, fargate, idempotency
+from . import capacity, fargate, idempotency, provisioning
 from .capacity import Target
 from .constraints import parse_constraints
 from .launch import launch, prepare
 from .launch_checks import check_active, check_compatible, check_standalone
 from .lookup import find_cluster, find_task_definition
-from .models import Cluster, ContainerInstance
-from .scheduler import Placer
+from .providers import active_provider
+from .scheduler import Placer, candidates
 from .state import Region
 from .strategies import parse_strategies
 
 MAX_COUNT = 10
 STARTED_BY_LIMIT = 128  # RunTask's documented limit (StartTask's is 36)
 NO_INSTANCES = "No Container Instances were found in your cluster."
+# Mock decision: for an Auto Scaling group provider without managed scaling, the wording ECS's
+# service events use ("... were found in your capacity provider.").
+NO_PROVIDER_INSTANCES = "No Container Instances were found in your capacity provider."
 EXEC_NEEDS_ROLE = (
     "The execute command failed because a valid task role is not being used. Specify a valid "
     "task role in your task definition or as a task override and try again."
@@ -71,19 +74,24 @@ def run_task(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     constraints = parse_constraints(
         params.get("placementConstraints", []), definition.body.get("placementConstraints", [])
     )
-    candidates = {
-        target: _candidates(cluster, target)
+    found = {
+        target: candidates(cluster.instances.values(), target.launch_type, target.provider)
         for target in dict.fromkeys(targets)
         if target.launch_type != "FARGATE"
     }
-    if any(not found for found in candidates.values()):
-        raise invalid_parameter(NO_INSTANCES)
+    # Tasks for an Auto Scaling group provider with managed scaling wait for capacity rather
+    # than fail; with it off, the provider's instances are all there is, as on EC2.
+    waits = {target for target in found if _managed_scaling(region, target)}
+    for target, instances in found.items():
+        if not instances and target not in waits:
+            raise invalid_parameter(NO_PROVIDER_INSTANCES if target.provider else NO_INSTANCES)
+    provisioning.check_quota(region, cluster, sum(1 for t in targets if t in waits))
 
     tasks: list[dict[str, Any]] = []
     failures: list[Failure] = []
     placers = {
         target: Placer(
-            found,
+            instances,
             cluster.instances.values(),
             specs[target.launch_type].required,
             specs[target.launch_type].demand,
@@ -93,14 +101,19 @@ def run_task(region: Region, params: dict[str, Any]) -> dict[str, Any]:
             specs[target.launch_type].group,
             region.ids.random,
         )
-        for target, found in candidates.items()
+        for target, instances in found.items()
     }
     stuck: set[Target] = set()  # targets where a task already found no room: the rest won't
     fargate_turn: int | None = None  # where this call's Fargate tasks start taking subnets
     for target in targets:
-        if target in stuck:
-            continue
         spec = specs[target.launch_type]
+        if target in stuck:
+            if target in waits:
+                task = provisioning.wait(
+                    region, spec, str(target.provider), constraints, strategies, now
+                )
+                tasks.append(task.to_wire())
+            continue
         if target.launch_type == "FARGATE":
             provider = target.provider or "FARGATE"
             if provider in region.capacity_unavailable:
@@ -116,12 +129,18 @@ def run_task(region: Region, params: dict[str, Any]) -> dict[str, Any]:
             task = launch(region, spec, now, capacity_provider=target.provider, subnet=subnet)
         else:
             chosen = placers[target].next()
-            if isinstance(chosen, list):
+            if isinstance(chosen, list) and target in waits:
+                stuck.add(target)  # and the call's later tasks for it wait too
+                task = provisioning.wait(
+                    region, spec, str(target.provider), constraints, strategies, now
+                )
+            elif isinstance(chosen, list):
                 failures += chosen
                 stuck.add(target)
                 continue
-            task = launch(region, spec, now, instance=chosen, capacity_provider=target.provider)
-            placers[target].placed(chosen)
+            else:
+                task = launch(region, spec, now, instance=chosen, capacity_provider=target.provider)
+                placers[target].placed(chosen)
         tasks.append(task.to_wire())
     response = {"tasks": tasks, "failures": failures}
     idempotency.remember(region, scope, params, response, [t["taskArn"] for t in tasks], now)
@@ -143,16 +162,6 @@ def _task_role(definition: Any, params: dict[str, Any]) -> bool:
     return bool(overrides.get("taskRoleArn") or definition.body.get("taskRoleArn"))
 
 
-def _candidates(cluster: Cluster, target: Target) -> list[ContainerInstance]:
-    """ACTIVE instances of the target's kind, in registration order. DRAINING ones are not
-    candidates ("prevents new tasks from being scheduled")."""
-    found = []
-    for instance in cluster.instances.values():
-        if instance.status != "ACTIVE":
-            continue
-        if (target.launch_type == "EXTERNAL") != instance.is_external:
-            continue
-        if target.provider is not None and instance.capacity_provider != target.provider:
-            continue
-        found.append(instance)
-    return found
+def _managed_scaling(region: Region, target: Target) -> bool:
+    provider = active_provider(region, target.provider) if target.provider else None
+    return provider is not None and provider.managed_scaling

@@ -21,6 +21,24 @@ from .strategies import Strategy, spread_value
 Failure = dict[str, str]
 
 
+def candidates(
+    instances: Iterable[ContainerInstance], launch_type: str, provider: str | None
+) -> list[ContainerInstance]:
+    """ACTIVE instances of a target's kind, in registration order: EXTERNAL tasks take only ECS
+    Anywhere instances and EC2 tasks none of them; a capacity provider's tasks only its own
+    instances. DRAINING ones are not candidates ("prevents new tasks from being scheduled")."""
+    found = []
+    for instance in instances:
+        if instance.status != "ACTIVE":
+            continue
+        if (launch_type == "EXTERNAL") != instance.is_external:
+            continue
+        if provider is not None and instance.capacity_provider != provider:
+            continue
+        found.append(instance)
+    return found
+
+
 class Placer:
     def __init__(
         self,

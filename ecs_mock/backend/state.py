@@ -15,6 +15,8 @@ if TYPE_CHECKING:  # the daemon, Express and gateway modules import lookup, whic
     from .express_models import ExpressService
     from .gateway_models import Gateway, GatewayAssociation
     from .idempotency import Remembered
+    from .providers import CapacityProvider
+    from .provisioning import Waiting
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,19 @@ class Timings:
     stopping: float = 0.0
     deprovisioning: float = 0.0
     stopped_visible: float = 3600.0
+    # Mock decision: a task waiting in PROVISIONING for an Auto Scaling group provider's
+    # capacity stops with TaskFailedToStart after this long. AWS's deep dive on cluster auto
+    # scaling says provisioning tasks wait "between 10 and 30 minutes"; the mock waits 30.
+    capacity_wait: float = 1800.0
+    # Mock decision: deleted clusters and capacity providers stay describable as INACTIVE this
+    # long (ECS: "for a period of time"; one was observed still INACTIVE after a week).
+    inactive_visible: float = 7 * 24 * 3600.0
+    # The service scheduler (service_scheduler.py): the least clock time between two steps of
+    # one service, how long a RUNNING task must run before it counts as healthy, and how long
+    # an INACTIVE service stays describable.
+    service_step: float = 0.0
+    service_healthy_after: float = 0.0
+    service_inactive_visible: float = 3600.0
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
@@ -72,6 +87,8 @@ class TaskIndex:
             keys.append(("containerInstance", task.instance_id, desired))
         if task.started_by is not None:
             keys.append(("startedBy", task.started_by, desired))
+        if task.service_name is not None:
+            keys.append(("serviceName", task.service_name, desired))
         return keys
 
     def add(self, task: Task, number: int | None = None) -> None:
@@ -106,6 +123,12 @@ class TaskIndex:
                 self.left_behind[key] = max(0, self.left_behind.get(key, 0) - 1)
             else:
                 bisect.insort(pool, number)
+
+    def placed(self, task: Task) -> None:
+        """A task that waited for capacity now has its instance: list it under that instance."""
+        number = self.number_of[task.task_id]
+        key = ("containerInstance", str(task.instance_id), task.desired_status)
+        bisect.insort(self.pools.setdefault(key, []), number)
 
     def remove(self, task: Task) -> None:
         number = self.number_of.pop(task.task_id, None)
@@ -205,6 +228,14 @@ class Region:
         # (gateway name, cluster name) -> association
         self.gateway_associations: dict[tuple[str, str], GatewayAssociation] = {}
         self.express_services: dict[str, ExpressService] = {}  # by ARN
+        # Auto Scaling group capacity providers by name (FARGATE and FARGATE_SPOT are built in)
+        self.capacity_providers: dict[str, CapacityProvider] = {}
+        # cluster name -> tasks waiting for an Auto Scaling group provider's capacity, in order
+        self.waiting: dict[str, list[Waiting]] = {}
+        # Service Connect namespace name -> the ARN the mock gave it (there is no Cloud Map)
+        self.namespaces: dict[str, str] = {}
+        # CloudWatch alarm name -> ALARM | OK, as a test set it (TestControls.set_alarm_state)
+        self.alarm_states: dict[str, str] = {}
         self._events: list[Event] = []
         self._seq = 0
         self.pending: dict[str, list[Event]] = {}  # target (a task id, ...) -> queued events

@@ -7,6 +7,7 @@ from typing import Any
 from .. import clock
 from ..arns import parse_arn
 from ..errors import EcsError, client_error, invalid_parameter, shown
+from .capacity import FARGATE_PROVIDERS
 from .daemon_lookup import is_live
 from .express_models import is_live as is_live_service
 from .lookup import NAME_PATTERN, find_cluster
@@ -52,7 +53,8 @@ def check_tag_count(tags: Tags) -> Tags:
 
 
 def _resource_tags(region: Region, arn: str) -> tuple[Tags, Any, str]:
-    """The tag list of the resource an ARN names, its owner object and the attribute holding it."""
+    """The tag list of the resource an ARN names, its owner object and the attribute holding it
+    (for FARGATE and FARGATE_SPOT: no owner, and the provider's name)."""
     parsed = parse_arn(arn)
     # The whole prefix, partition included: an `aws-cn` ARN never names a us-east-1 resource.
     if parsed is None or parsed.prefix != region.arns.prefix:
@@ -60,9 +62,27 @@ def _resource_tags(region: Region, arn: str) -> tuple[Tags, Any, str]:
     missing = EcsError("ResourceNotFoundException", "The specified resource could not be found.")
     if parsed.kind == "cluster":
         cluster = region.clusters.get(parsed.rest)
-        if cluster is None or cluster.status != "ACTIVE":
+        if cluster is None:
             raise missing
+        if cluster.status != "ACTIVE":
+            # Observed for TagResource on a deleted cluster (gruntwork-io/cloud-nuke#145).
+            raise invalid_parameter(
+                "The specified cluster is inactive. Specify an active cluster and try again."
+            )
         return cluster.tags, cluster, "tags"
+    if parsed.kind == "capacity-provider":
+        if parsed.rest in FARGATE_PROVIDERS:
+            return [], None, parsed.rest  # reserved: no owner whose tags could change
+        provider = region.capacity_providers.get(parsed.rest)
+        if provider is None:
+            raise missing
+        if provider.status != "ACTIVE":
+            # Mock decision: as for a deleted cluster.
+            raise invalid_parameter(
+                "The specified capacity provider is inactive. Specify an active capacity "
+                "provider and try again."
+            )
+        return provider.tags, provider, "tags"
     if parsed.kind == "task-definition":
         family, _, revision = parsed.rest.partition(":")
         revisions = region.families.get(family, [])
@@ -73,9 +93,12 @@ def _resource_tags(region: Region, arn: str) -> tuple[Tags, Any, str]:
         return definition.tags, definition, "tags"
     if parsed.kind in _NEWER_KINDS:
         owner = _newer_resource(region, parsed.kind, arn, parsed.rest)
-        if owner is None:
+        if owner is not None:
+            return owner.tags, owner, "tags"
+        if parsed.kind != "service":
             raise missing
-        return owner.tags, owner, "tags"
+    if parsed.kind in ("service", "task-set"):
+        return _service_tags(region, parsed.kind, parsed.rest, missing)
     cluster_part, _, object_id = parsed.rest.rpartition("/")
     # Only long-format ARNs (with the cluster) name a taggable task or instance; a cluster part
     # that could not be a cluster name is a malformed ARN, not a lookup of a strange cluster.
@@ -101,8 +124,8 @@ _NEWER_KINDS = ("daemon", "daemon-task-definition", "gateway", "service")
 
 
 def _newer_resource(region: Region, kind: str, arn: str, rest: str) -> Any:
-    """The daemon, daemon task definition, gateway or Express service an ARN names, or None.
-    (Services other than Express services do not exist in ecs_mock yet.)"""
+    """The daemon, daemon task definition, gateway or Express service an ARN names, or None
+    (a `service/` ARN that is no Express service may still name a service: _service_tags)."""
     now = clock.now()
     if kind == "daemon":
         daemon = region.daemons.get(arn)
@@ -119,8 +142,37 @@ def _newer_resource(region: Region, kind: str, arn: str, rest: str) -> Any:
     return service if service is not None and is_live_service(region, service, now) else None
 
 
+def _reserved(owner: Any, name: str) -> None:
+    if owner is None:
+        # Mock decision: FARGATE and FARGATE_SPOT exist in every account with no tags, and
+        # their tags can't be changed (ListTagsForResource answers none).
+        raise invalid_parameter(f"The {name} capacity provider is reserved and can't be tagged.")
+
+
+def _service_tags(region: Region, kind: str, rest: str, missing: EcsError) -> tuple[Tags, Any, str]:
+    """`service/<cluster>/<name>` and `task-set/<cluster>/<service>/ecs-svc/<n>`; tags die
+    with the service (an INACTIVE one is not found)."""
+    parts = rest.split("/")
+    if len(parts) != (2 if kind == "service" else 4):
+        raise invalid_parameter("The ARN provided is invalid.")
+    if not NAME_PATTERN.fullmatch(parts[0]):
+        raise invalid_parameter("The ARN provided is invalid.")
+    cluster = find_cluster(region, parts[0])
+    service = cluster.services.get(parts[1])
+    if service is None or service.status == "INACTIVE":
+        raise missing
+    if kind == "service":
+        return service.tags, service, "tags"
+    task_set_id = "/".join(parts[2:])
+    task_set = next((t for t in service.task_sets if t.id == task_set_id), None)
+    if task_set is None:
+        raise missing
+    return task_set.tags, task_set, "tags"
+
+
 def tag_resource(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     _, owner, attribute = _resource_tags(region, params["resourceArn"])
+    _reserved(owner, attribute)
     new = check_tags(params.get("tags", []))
     setattr(owner, attribute, merge_tags(getattr(owner, attribute), new))
     region.touch(owner)
@@ -129,6 +181,7 @@ def tag_resource(region: Region, params: dict[str, Any]) -> dict[str, Any]:
 
 def untag_resource(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     tags, owner, attribute = _resource_tags(region, params["resourceArn"])
+    _reserved(owner, attribute)
     drop = set(params.get("tagKeys", []))
     # "You cannot edit or delete tag keys or values with this prefix" (DG ecs-using-tags.md), so
     # the managed aws:ecs:* tags survive. Mock decision: TagResource's message for it.

@@ -8,10 +8,11 @@ from itertools import islice
 from typing import Any
 
 from .. import clock
-from ..errors import invalid_parameter
+from ..errors import EcsError, invalid_parameter
 from . import lifecycle
 from .lookup import find_cluster, find_instance, task_id_of
 from .paging import decode, encode, page_size
+from .service_lookup import held_by_express
 from .state import Region, TaskIndex, contains
 
 DEFAULT_STOP_REASON = "Task stopped by user"
@@ -42,7 +43,7 @@ def _pools(index: TaskIndex, params: dict[str, Any], desired: str) -> list[list[
     """The index pools every listed task must be in: one per filter, each already narrowed to
     the requested desiredStatus."""
     pools = [index.pool(("cluster", "", desired))]
-    for name in ("startedBy", "family", "containerInstance", "launchType"):
+    for name in ("startedBy", "family", "containerInstance", "launchType", "serviceName"):
         if name in params:
             pools.append(index.pool((name, params[name], desired)))
     return pools
@@ -72,13 +73,21 @@ def list_tasks(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     if "containerInstance" in params:
         instance = find_instance(region, cluster, params["containerInstance"])
         filters["containerInstance"] = instance.instance_id if instance else ""
+    if "serviceName" in params:
+        # The service's tasks, of every deployment and task set (a name, as documented).
+        name = params["serviceName"]
+        # ServiceNotFoundException is in ListTasks' model; its use here is inferred.
+        if name not in cluster.services:
+            if not held_by_express(region, cluster.name, name, clock.now()):
+                raise EcsError("ServiceNotFoundException", "Service not found.")
+            # Mock decision: an Express service's tasks are not started yet (README): none.
+            return {"taskArns": []}
     if (
-        params.get("serviceName")
-        or params.get("daemonName")
+        params.get("daemonName")
         # "PENDING doesn't return any results" (ECS API reference).
         or params.get("desiredStatus") == "PENDING"
     ):
-        # No service or daemon starts tasks (yet): these match nothing.
+        # No ECS daemon (the newer Daemon API) starts tasks in the mock: this matches nothing.
         return {"taskArns": []}
     index = region.index_for(cluster.name)
     numbers = list(islice(_matching(index, filters, after), size + 1))

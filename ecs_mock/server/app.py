@@ -16,6 +16,7 @@ from typing import Any
 from .. import clock, seed_state
 from ..arns import Ids
 from ..backend import Backend, Timings, lifecycle
+from ..backend.service_wire import service_wire
 from ..controls import Controls
 from ..dispatch import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Dispatcher
 from ..errors import server_error
@@ -187,6 +188,10 @@ class ServerApp:
                         instance.to_wire() for instance in cluster.instances.values()
                     ]
                     wire["tasks"] = [task.to_wire() for task in cluster.tasks.values()]
+                    # Copied for the reason given below: encoded after the lock is released.
+                    wire["services"] = copy.deepcopy(
+                        [service_wire(region, s, True) for s in cluster.services.values()]
+                    )
                     clusters.append(wire)
                 definitions = [
                     definition.to_wire()
@@ -202,6 +207,9 @@ class ServerApp:
                         "region": region.region,
                         "clusters": clusters,
                         "taskDefinitions": definitions,
+                        "capacityProviders": [
+                            provider.to_wire() for provider in region.capacity_providers.values()
+                        ],
                     }
                 )
             self.backend.commit()  # the lifecycle steps that came due are kept

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
+from .._version import __version__
 from ..backend import Timings
 from ..dispatch import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 from ..persistence import StateFileError
@@ -57,6 +58,7 @@ def parser() -> argparse.ArgumentParser:
         description="A local Amazon ECS endpoint for the AWS CLI and every SDK. "
         "Point clients at it with --endpoint-url or AWS_ENDPOINT_URL_ECS.",
     )
+    p.add_argument("--version", action="version", version=f"ecs-mock {__version__}")
     p.add_argument("--host", default=DEFAULT_HOST, help="address to bind (default %(default)s)")
     p.add_argument(
         "--port",
@@ -104,6 +106,25 @@ def parser() -> argparse.ArgumentParser:
             help=f"seconds a task spends {step.upper()} (default 0)",
         )
     p.add_argument(
+        "--capacity-wait-seconds",
+        type=_seconds,
+        default=1800.0,
+        help="seconds a task waits in PROVISIONING for an Auto Scaling group capacity "
+        "provider's room before it stops with TaskFailedToStart (default %(default)s)",
+    )
+    p.add_argument(
+        "--service-step-seconds",
+        type=_seconds,
+        default=0.0,
+        help="least clock time between two service scheduler steps of a service (default 0)",
+    )
+    p.add_argument(
+        "--service-healthy-after-seconds",
+        type=_seconds,
+        default=0.0,
+        help="seconds a service task must be RUNNING to count as healthy (default 0)",
+    )
+    p.add_argument(
         "--request-timeout",
         type=_seconds,
         default=10.0,
@@ -148,6 +169,9 @@ def options_from(args: argparse.Namespace) -> ServerOptions:
             pending=args.pending_seconds,
             stopping=args.stopping_seconds,
             deprovisioning=args.deprovisioning_seconds,
+            capacity_wait=args.capacity_wait_seconds,
+            service_step=args.service_step_seconds,
+            service_healthy_after=args.service_healthy_after_seconds,
         ),
         request_timeout=args.request_timeout or None,
         max_calls=args.max_calls,

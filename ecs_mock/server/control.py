@@ -1,8 +1,8 @@
 """The `/_ecs_mock/` control surface: what a test needs beyond the ECS API, over plain JSON.
 
 GET  /_ecs_mock/health    {"status": "ok", "region": ..., "accountId": ...}
-GET  /_ecs_mock/state     every account/region: clusters (with containerInstances and
-                          tasks) and task definitions, in the API's wire shapes
+GET  /_ecs_mock/state     every account/region: clusters (with containerInstances, tasks
+                          and services) and task definitions, in the API's wire shapes
 GET  /_ecs_mock/calls     the ECS requests received, in order
 POST /_ecs_mock/reset     {"empty": false}: forget everything, re-seed unless empty
 POST /_ecs_mock/advance   {"state": "RUNNING", "cluster": "default", "task": null,
