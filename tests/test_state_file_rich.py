@@ -248,3 +248,164 @@ def test_rows_the_installed_model_cannot_check_are_refused_by_name(
     monkeypatch.setattr(store_module._schema, "known_operations", lambda: older)
     with pytest.raises(StateFileError, match=r"has no DescribeDaemonTaskDefinition.*upgrade"):
         open_app(copy)
+
+
+# -- capacity providers and services ----------------------------------------------------------
+
+ASG = {
+    "autoScalingGroupArn": "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:g:a/b",
+    "managedScaling": {"status": "ENABLED"},
+    "managedDraining": "ENABLED",
+}
+CONTAINERS = [{"name": "main", "image": "busybox", "cpu": 256, "memory": 256}]
+
+
+def _steps(live: ServerApp, check: Any, clock: Any) -> tuple[Any, Any, Any]:
+    view = live.view()
+
+    def call(operation: str, **params: Any) -> Any:
+        result = view.call(operation, **params)
+        check()
+        return result
+
+    def later(seconds: float) -> None:  # time passes; a read applies what came due
+        clock.tick(seconds)
+        call("ListClusters")
+
+    return view, call, later
+
+
+def _capacity(live: ServerApp, check: Any, clock: Any) -> str:
+    """Capacity providers, cluster capacity settings and a task waiting for an Auto Scaling
+    group's capacity, `check` after each step; the waiting task's ARN."""
+    view, call, later = _steps(live, check, clock)
+    call("CreateCapacityProvider", name="asg", autoScalingGroupProvider=ASG, tags=[])
+    call(
+        "CreateCluster",
+        clusterName="batch",
+        capacityProviders=["asg"],
+        defaultCapacityProviderStrategy=[{"capacityProvider": "asg", "weight": 1}],
+        serviceConnectDefaults={"namespace": "team"},
+    )
+    call("RegisterTaskDefinition", family="job", containerDefinitions=CONTAINERS)
+    waiting = call("RunTask", cluster="batch", taskDefinition="job")["tasks"][0]["taskArn"]
+    call(
+        "UpdateCapacityProvider",
+        name="asg",
+        autoScalingGroupProvider={"managedScaling": {"status": "ENABLED", "targetCapacity": 90}},
+    )
+    call("UpdateCluster", cluster="batch", serviceConnectDefaults={"namespace": "other"})
+    call(
+        "UpdateClusterSettings",
+        cluster="batch",
+        settings=[{"name": "containerInsights", "value": "enabled"}],
+    )
+    call("TagResource", resourceArn=f"{PREFIX}:capacity-provider/asg", tags=[{"key": "k", "value": "v"}])
+    call("CreateCapacityProvider", name="spare", autoScalingGroupProvider={"autoScalingGroupArn": "g2"})
+    call("DeleteCapacityProvider", capacityProvider="spare")  # INACTIVE, kept a while
+    return str(waiting)
+
+
+def _services(live: ServerApp, check: Any, clock: Any) -> None:
+    """Services with a rolling deployment, events, failures and alarms; an EXTERNAL service's
+    task sets; deletions; `check` after each step."""
+    view, call, later = _steps(live, check, clock)
+    call("CreateCluster", clusterName="main")
+    for _ in range(2):
+        view.add_container_instance("main", cpu=2048, memory=4096)
+        check()
+    call("PutClusterCapacityProviders", cluster="main", capacityProviders=["FARGATE"],
+         defaultCapacityProviderStrategy=[])  # fmt: skip
+    call("RegisterTaskDefinition", family="web", containerDefinitions=CONTAINERS)
+    call(
+        "CreateService",
+        cluster="main",
+        serviceName="web",
+        taskDefinition="web",
+        desiredCount=2,
+        deploymentConfiguration={
+            "deploymentCircuitBreaker": {"enable": True, "rollback": True},
+            "alarms": {"alarmNames": ["high-latency"], "enable": True, "rollback": True},
+        },
+        tags=[{"key": "app", "value": "web"}],
+    )
+    later(1)  # the first step starts two tasks
+    later(11)  # they run
+    call("RegisterTaskDefinition", family="web", containerDefinitions=CONTAINERS)
+    call("UpdateService", cluster="main", service="web", taskDefinition="web:2")
+    later(1)
+    later(11)  # the rolling deployment moves on
+    view.fail_service_tasks("web", cluster="main", count=1)
+    check()
+    call("UpdateService", cluster="main", service="web", desiredCount=3)
+    later(1)
+    later(11)
+    view.set_alarm_state("high-latency", "ALARM")
+    check()
+    later(30)
+    view.clear_service_task_failures("web", cluster="main")
+    check()
+    view.advance_scheduler("web", cluster="main")
+    check()
+    call("TagResource", resourceArn=f"{PREFIX}:service/main/web", tags=[{"key": "k", "value": "v"}])
+    # an EXTERNAL service and its task sets
+    call("CreateService", cluster="main", serviceName="ext", desiredCount=2,
+         deploymentController={"type": "EXTERNAL"})  # fmt: skip
+    first = call("CreateTaskSet", cluster="main", service="ext", taskDefinition="web:1",
+                 scale={"value": 100, "unit": "PERCENT"})["taskSet"]["taskSetArn"]  # fmt: skip
+    second = call("CreateTaskSet", cluster="main", service="ext", taskDefinition="web:2",
+                  scale={"value": 50, "unit": "PERCENT"}, externalId="blue")["taskSet"]  # fmt: skip
+    later(1)
+    call("UpdateTaskSet", cluster="main", service="ext", taskSet=second["taskSetArn"],
+         scale={"value": 100, "unit": "PERCENT"})  # fmt: skip
+    call("UpdateServicePrimaryTaskSet", cluster="main", service="ext",
+         primaryTaskSet=second["taskSetArn"])  # fmt: skip
+    call("TagResource", resourceArn=second["taskSetArn"], tags=[{"key": "k", "value": "v"}])
+    call("DeleteTaskSet", cluster="main", service="ext", taskSet=first, force=True)
+    later(11)
+    # scaled in and deleted: DRAINING, then INACTIVE, then forgotten
+    call("UpdateService", cluster="main", service="web", desiredCount=0)
+    call("DeleteService", cluster="main", service="web")
+    later(1)
+    later(11)
+    call("DeleteService", cluster="main", service="ext", force=True)
+    later(3700)
+    # a cluster deleted stays INACTIVE, then goes
+    call("CreateCluster", clusterName="gone")
+    call("DeleteCluster", cluster="gone")
+    later(7 * 24 * 3600)  # the INACTIVE cluster and capacity provider are forgotten
+
+
+def test_capacity_providers_and_services_reload_step_by_step(
+    live: ServerApp, tmp_path: Path
+) -> None:
+    """Each step alone, as above; then the task waiting for capacity is placed, in the same
+    way, by the live server and by one that loaded the file."""
+    check = Checker(live, tmp_path)
+    with freeze_time("2025-03-15 12:00:00") as clock:
+        waiting = _capacity(live, check, clock)
+        loaded = open_app(copy_of(live, tmp_path / "copy.db"))
+        try:
+            region = loaded.backend.region("123456789012", "us-east-1")
+            assert [e.task_id for e in region.waiting["batch"]] == [waiting.rsplit("/", 1)[1]]
+            assert region.namespaces.keys() == {"team", "other"}
+            assert region.capacity_providers["spare"].status == "INACTIVE"
+            placed = [app.view().scale_out("asg") for app in (live, loaded)]
+            assert placed[0] == placed[1]
+            clock.tick(11)
+            answers = [
+                app.view().call("DescribeTasks", cluster="batch", tasks=[waiting])
+                for app in (live, loaded)
+            ]
+            assert answers[0] == answers[1]
+            assert answers[0]["tasks"][0]["lastStatus"] == "RUNNING"
+            assert answers[0]["tasks"][0]["containerInstanceArn"] == placed[0][0]
+            assert every_row(loaded) == every_row(live)
+            assert api_state(loaded) == api_state(live)
+        finally:
+            loaded.close()
+        check()
+        _services(live, check, clock)
+        region = live.backend.region("123456789012", "us-east-1")
+        assert "spare" not in region.capacity_providers and "gone" not in region.clusters
+    assert check.steps == 50

@@ -151,7 +151,8 @@ def delete_cluster(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     cluster.status, cluster.deleted_at = "INACTIVE", now
     # Its (stopped) tasks and deregistered instances go with it.
     region.task_index.pop(cluster.name, None)
-    region.waiting.pop(cluster.name, None)
+    if region.waiting.pop(cluster.name, None) is not None:
+        region.touch(region)
     for task_id in cluster.tasks:
         region.tasks.pop(task_id, None)
     region.touch(cluster, *cluster.instances.values(), *cluster.tasks.values())
@@ -171,6 +172,7 @@ def _touch_referrers(region: Region, cluster: Cluster) -> None:
         *region.express_services.values(),
     )
     region.touch(*(referrer for referrer in referrers if referrer.cluster is cluster))
+    region.touch(*cluster.services.values())  # service rows are found through the cluster
 
 
 def _expire(region: Region, name: str, due: float) -> None:

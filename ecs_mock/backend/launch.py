@@ -203,6 +203,7 @@ def place(
         eni = _eni_attachment(region, subnets.subnet_in(spec.subnet_zones, zone))
         task.attachments.insert(0, eni)
     _reserve(task, spec, instance)
+    region.touch(task, instance)
     region.index_for(task.cluster_name).placed(task)
     lifecycle.placed(region, task, now)
 

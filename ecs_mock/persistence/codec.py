@@ -20,8 +20,11 @@ class CodecError(ValueError):
 
 @functools.cache
 def hints(model: type) -> dict[str, Any]:
-    """The resolved type of each field of a dataclass."""
-    return typing.get_type_hints(model)
+    """The resolved type of each field of a dataclass (models name some types only for type
+    checking, to avoid import cycles: those are given here)."""
+    from ..backend.service_models import Service
+
+    return typing.get_type_hints(model, localns={"Service": Service})
 
 
 def json_default(value: Any) -> Any:

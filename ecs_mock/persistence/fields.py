@@ -119,6 +119,7 @@ class Loading:
     task_numbers: dict[str, list[tuple[int, Task]]] = field(default_factory=dict)
     last_numbers: dict[str, int] = field(default_factory=dict)
     key: str = ""  # the row being read
+    waiting: Any = None  # the regions row's waiting queues, restored by `finish`
 
 
 def cluster_live(region: Region, cluster: Cluster) -> bool:

@@ -40,6 +40,7 @@ from .fields import (
     no_extra,
     require,
 )
+from .kinds_capacity import CAPACITY_PROVIDERS, restore_waiting, waiting_json
 from .kinds_clusters import (
     CLUSTERS,
     CONTAINER_INSTANCES,
@@ -49,6 +50,7 @@ from .kinds_clusters import (
 )
 from .kinds_daemons import DAEMON_TASK_DEFINITIONS, DAEMONS
 from .kinds_gateways import EXPRESS_SERVICES, GATEWAY_ASSOCIATIONS, GATEWAYS
+from .kinds_services import SERVICES
 from .kinds_tasks import CONTAINER_FIELDS, TASKS
 
 __all__ = [
@@ -117,6 +119,8 @@ KINDS: tuple[Kind, ...] = (
     GATEWAYS,
     GATEWAY_ASSOCIATIONS,  # after the gateways and clusters it names
     EXPRESS_SERVICES,
+    CAPACITY_PROVIDERS,
+    SERVICES,  # after the clusters and task definitions they name
 )
 KIND_OF_MODEL: dict[type, Kind] = {kind.model: kind for kind in KINDS}
 KIND_NAMED: dict[str, Kind] = {kind.name: kind for kind in KINDS}
@@ -137,6 +141,10 @@ REGION_STORES: Mapping[str, str] = {
     "gateways": GATEWAYS.name,
     "gateway_associations": GATEWAY_ASSOCIATIONS.name,
     "express_services": EXPRESS_SERVICES.name,
+    "capacity_providers": CAPACITY_PROVIDERS.name,
+    "waiting": "the regions row (waiting: each entry's launch, constraints and strategies)",
+    "namespaces": "the regions row",
+    "alarm_states": "the regions row",
     "task_index": "rebuilt from task rows (index_number) and cluster rows (last_task_number)",
     "subnet_zones": "the regions row",
     "capacity_unavailable": "the regions row",
@@ -158,6 +166,9 @@ def region_internal(region: Region) -> Json:
         "subnet_zones": dict(region.subnet_zones),
         "capacity_unavailable": sorted(region.capacity_unavailable),
         "queued_actions": actions,
+        "namespaces": dict(region.namespaces),
+        "alarm_states": dict(region.alarm_states),
+        "waiting": waiting_json(region),
     }
 
 
@@ -177,11 +188,17 @@ def restore_region(loading: Loading, internal: Json) -> None:
         )
         due = from_json(float, step[0], f"{where}.queued_actions")
         region.schedule(due, step[2], step[3], seq=step[1])
+    region.namespaces.update(from_json(dict[str, str], internal.get("namespaces"), where))
+    region.alarm_states.update(from_json(dict[str, str], internal.get("alarm_states"), where))
+    loading.waiting = internal.get("waiting")  # restored once the rows it names are in
 
 
 def finish(loading: Loading) -> None:
-    """Once every row of a region is in: the ListTasks indexes and the live task counters."""
+    """Once every row of a region is in: the ListTasks indexes, the live task counters and the
+    tasks waiting for capacity."""
     region = loading.region
+    where = f"region {region.account_id}/{region.region}"
+    restore_waiting(region, loading.waiting, where)
     for cluster_name, numbered in loading.task_numbers.items():
         numbered.sort(key=lambda pair: pair[0])
         index = region.index_for(cluster_name)

@@ -93,6 +93,11 @@ CLUSTER_FIELDS: Fields = {
     "counts": Derived("recounted from the task rows (finish)"),
     "capacity_providers": Api("capacityProviders"),
     "default_strategy": Api("defaultCapacityProviderStrategy"),
+    "attachments": Internal(),  # shown only when asked for (include ATTACHMENTS)
+    "attachments_status": Api("attachmentsStatus", None),
+    "service_connect_defaults": Api("serviceConnectDefaults", None),
+    "deleted_at": Internal(),
+    "services": Derived("the service rows of this cluster"),
 }
 
 
@@ -127,6 +132,7 @@ CLUSTERS = Kind(
         "instances": {},
         "tasks": {},
         "counts": TaskCounts(),
+        "services": {},  # filled by the service rows
     },
     link=_link_cluster,
     schema=("DescribeClusters", lambda b, i: {"clusters": [b], "failures": []}),

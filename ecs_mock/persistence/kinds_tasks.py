@@ -74,6 +74,7 @@ TASK_FIELDS: Fields = {
     "platform_family": Api("platformFamily", None),
     "ephemeral_storage": Derived("ephemeralStorage.sizeInGiB"),
     "started_by": Api("startedBy", None),
+    "service_name": Internal(),
     "last_status": Api("lastStatus"),
     "desired_status": Api("desiredStatus"),
     "version": Api("version"),
