@@ -278,7 +278,7 @@ def _steps(live: ServerApp, check: Any, clock: Any) -> tuple[Any, Any, Any]:
 def _capacity(live: ServerApp, check: Any, clock: Any) -> str:
     """Capacity providers, cluster capacity settings and a task waiting for an Auto Scaling
     group's capacity, `check` after each step; the waiting task's ARN."""
-    view, call, later = _steps(live, check, clock)
+    _, call, _ = _steps(live, check, clock)
     call("CreateCapacityProvider", name="asg", autoScalingGroupProvider=ASG, tags=[])
     call(
         "CreateCluster",
@@ -300,8 +300,16 @@ def _capacity(live: ServerApp, check: Any, clock: Any) -> str:
         cluster="batch",
         settings=[{"name": "containerInsights", "value": "enabled"}],
     )
-    call("TagResource", resourceArn=f"{PREFIX}:capacity-provider/asg", tags=[{"key": "k", "value": "v"}])
-    call("CreateCapacityProvider", name="spare", autoScalingGroupProvider={"autoScalingGroupArn": "g2"})
+    call(
+        "TagResource",
+        resourceArn=f"{PREFIX}:capacity-provider/asg",
+        tags=[{"key": "k", "value": "v"}],
+    )
+    call(
+        "CreateCapacityProvider",
+        name="spare",
+        autoScalingGroupProvider={"autoScalingGroupArn": "g2"},
+    )
     call("DeleteCapacityProvider", capacityProvider="spare")  # INACTIVE, kept a while
     return str(waiting)
 
@@ -407,5 +415,6 @@ def test_capacity_providers_and_services_reload_step_by_step(
         check()
         _services(live, check, clock)
         region = live.backend.region("123456789012", "us-east-1")
-        assert "spare" not in region.capacity_providers and "gone" not in region.clusters
+        assert "spare" not in region.capacity_providers
+        assert "gone" not in region.clusters
     assert check.steps == 50

@@ -32,7 +32,9 @@ CAPACITY_PROVIDER_FIELDS: Fields = {
 }
 
 
-def _link_provider(loading: Loading, provider: CapacityProvider, body: Json, internal: Json) -> None:
+def _link_provider(
+    loading: Loading, provider: CapacityProvider, body: Json, internal: Json
+) -> None:
     region = loading.region
     require(
         provider.name not in region.capacity_providers

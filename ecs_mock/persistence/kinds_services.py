@@ -62,7 +62,10 @@ SERVICE_FIELDS: Fields = {
     "cluster_arn": Api("clusterArn"),
     "status": Api("status"),
     "cluster_name": Derived("the row's key"),
-    **{name: Derived("the internal column's graph (deployments, service deployments)") for name in _GRAPH},
+    **{
+        name: Derived("the internal column's graph (deployments, service deployments)")
+        for name in _GRAPH
+    },
     "events": Derived("a list, newest last (a deque of at most MAX_EVENTS)"),
     "last_step": Derived("null for never (minus infinity, which JSON lacks)"),
     "last_launch": Derived("null for never (minus infinity, which JSON lacks)"),
@@ -77,7 +80,9 @@ def _read_own(model: type, fields: Fields, data: Any, where: str) -> Json:
     values = from_json(dict[str, Any], data, where)
     own = [name for name, spec in fields.items() if isinstance(spec, Internal)]
     require(all(name in values for name in own), f"{where}: fields are missing")
-    return {name: from_json(field_type(model, name), values[name], f"{where}.{name}") for name in own}
+    return {
+        name: from_json(field_type(model, name), values[name], f"{where}.{name}") for name in own
+    }
 
 
 def _launch_json(launch: Launch) -> Json:
@@ -107,7 +112,11 @@ def _counts(data: Any, where: str) -> TaskCounts:
 
 
 def _fleet_json(fields: Fields, fleet: Any) -> Json:
-    return {**_own(fields, fleet), "launch": _launch_json(fleet.launch), "counts": _counts_json(fleet.counts)}
+    return {
+        **_own(fields, fleet),
+        "launch": _launch_json(fleet.launch),
+        "counts": _counts_json(fleet.counts),
+    }
 
 
 def _fleet(region: Region, model: type, fields: Fields, data: Any, where: str) -> Any:
@@ -120,7 +129,11 @@ def _reachable(service: Service) -> tuple[dict[str, Deployment], dict[str, Servi
     """Every deployment (by id) and service deployment (by ARN) the service holds or names."""
     deployments: dict[str, Deployment] = {}
     records: dict[str, ServiceDeployment] = {}
-    todo: list[Any] = [*service.deployments, *service.history.values(), *service.service_deployments]
+    todo: list[Any] = [
+        *service.deployments,
+        *service.history.values(),
+        *service.service_deployments,
+    ]
     while todo:
         item = todo.pop()
         if isinstance(item, Deployment):
@@ -153,7 +166,10 @@ def _service_extra(region: Region, service: Service) -> Json:
             arn: {
                 **_own(SERVICE_DEPLOYMENT_FIELDS, r),
                 "target": r.target.id,
-                "sources": [[d.id, requested, running, pending] for d, requested, running, pending in r.sources],
+                "sources": [
+                    [d.id, requested, running, pending]
+                    for d, requested, running, pending in r.sources
+                ],
             }
             for arn, r in sorted(records.items())
         },
@@ -189,7 +205,7 @@ def _derive_service(region: Region, key: str, body: Json, internal: Json) -> Jso
             )
         )
 
-    def deployment(reference: Any, at: str) -> Deployment:
+    def by_id(reference: Any, at: str) -> Deployment:
         found = deployments.get(from_json(str, reference, at))
         require(found is not None, f"{at}: no such deployment {reference!r}")
         assert found is not None
@@ -202,22 +218,22 @@ def _derive_service(region: Region, key: str, body: Json, internal: Json) -> Jso
         values = _read_own(ServiceDeployment, SERVICE_DEPLOYMENT_FIELDS, data, at)
         sources = from_json(list[tuple[str, int, int, int]], data.get("sources"), f"{at}.sources")
         record = ServiceDeployment(
-            target=deployment(data.get("target"), f"{at}.target"),
-            sources=[(deployment(s[0], f"{at}.sources"), s[1], s[2], s[3]) for s in sources],
+            target=by_id(data.get("target"), f"{at}.target"),
+            sources=[(by_id(s[0], f"{at}.sources"), s[1], s[2], s[3]) for s in sources],
             **values,
         )
         require(record.arn == arn, f"{at}: the ARN does not match its key")
         records[arn] = record
 
-    def record(reference: str | None, at: str) -> ServiceDeployment | None:
+    def by_arn(reference: str | None, at: str) -> ServiceDeployment | None:
         if reference is None:
             return None
         require(reference in records, f"{at}: no such service deployment {reference!r}")
         return records[reference]
 
     for owner, current, rolling_back in links:
-        owner.service_deployment = record(current, f"{where}: deployment {owner.id}")
-        owner.rolling_back = record(rolling_back, f"{where}: deployment {owner.id}")
+        owner.service_deployment = by_arn(current, f"{where}: deployment {owner.id}")
+        owner.rolling_back = by_arn(rolling_back, f"{where}: deployment {owner.id}")
     launch = internal.get("launch")
     history = from_json(dict[str, str], internal.get("history"), f"{where}.history")
     events = from_json(list[dict[str, Any]], internal.get("events"), f"{where}.events")
@@ -228,12 +244,12 @@ def _derive_service(region: Region, key: str, body: Json, internal: Json) -> Jso
         "cluster_name": cluster_name,
         "launch": None if launch is None else _launch(region, launch, f"{where}.launch"),
         "deployments": [
-            deployment(d, f"{where}.deployments")
+            by_id(d, f"{where}.deployments")
             for d in from_json(list[str], internal.get("deployments"), where)
         ],
-        "history": {k: deployment(d, f"{where}.history") for k, d in history.items()},
+        "history": {k: by_id(d, f"{where}.history") for k, d in history.items()},
         "service_deployments": [
-            _required(record(arn, f"{where}.service_deployments"))
+            _required(by_arn(arn, f"{where}.service_deployments"))
             for arn in from_json(list[str], internal.get("service_deployments"), where)
         ],
         "task_sets": [
