@@ -418,3 +418,50 @@ def test_capacity_providers_and_services_reload_step_by_step(
         assert "spare" not in region.capacity_providers
         assert "gone" not in region.clusters
     assert check.steps == 50
+
+
+def test_a_service_mid_deployment_reloads_and_goes_on_the_same(
+    live: ServerApp, tmp_path: Path
+) -> None:
+    """A rolling deployment half done, with an EXTERNAL service's task sets beside it: after a
+    load, the same reads answer the same, and the deployment finishes the same way."""
+    view = live.view()
+    with freeze_time("2025-03-15 12:00:00") as clock:
+        view.add_container_instance("default", cpu=4096, memory=8192)
+        for _ in range(2):
+            view.call("RegisterTaskDefinition", family="web", containerDefinitions=CONTAINERS)
+        view.call("CreateService", serviceName="web", taskDefinition="web:1", desiredCount=2)
+        view.call("CreateService", serviceName="ext", desiredCount=2,
+                  deploymentController={"type": "EXTERNAL"})  # fmt: skip
+        view.call("CreateTaskSet", cluster="default", service="ext", taskDefinition="web:1",
+                  scale={"value": 50, "unit": "PERCENT"})  # fmt: skip
+        clock.tick(12)
+        view.call("ListClusters")
+        view.call("UpdateService", service="web", taskDefinition="web:2")
+        clock.tick(1)
+        view.call("ListClusters")
+        loaded = open_app(copy_of(live, tmp_path / "copy.db"))
+        try:
+            assert every_row(loaded) == every_row(live)
+            deployments = loaded.view().call("ListServiceDeployments", service="web")
+            assert len(deployments["serviceDeployments"]) == 2
+            for seconds in (0, 11, 11, 30):
+                clock.tick(seconds)
+                answers = [
+                    {
+                        "services": app.view().call("DescribeServices", services=["web", "ext"]),
+                        "sets": app.view().call(
+                            "DescribeTaskSets", cluster="default", service="ext"
+                        ),
+                        "tasks": app.view().call("ListTasks"),
+                        "deployments": app.view().call("ListServiceDeployments", service="web"),
+                    }
+                    for app in (live, loaded)
+                ]
+                assert answers[0] == answers[1], seconds
+            (web, _) = answers[0]["services"]["services"]
+            assert [d["taskDefinition"][-5:] for d in web["deployments"]] == ["web:2"]
+            assert web["deployments"][0]["rolloutState"] == "COMPLETED"
+            assert every_row(loaded) == every_row(live)
+        finally:
+            loaded.close()
