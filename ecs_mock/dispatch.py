@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from typing import Any
 
 from . import _schema, clock
 from .backend import Backend, lifecycle
@@ -73,35 +74,46 @@ class Dispatcher:
         violation = _schema.request_violation(operation, params)
         if violation is not None:
             raise EcsError("InvalidParameterException", violation)
-        with self.backend.lock:
-            state = self.backend.region(account_id, region)
-            lifecycle.tick(state, clock.now())
+        backend = self.backend
+        with backend.lock:
+            state = backend.region(account_id, region)
             try:
+                lifecycle.tick(state, clock.now())
                 result = handler(state, params)
-            except EcsError:
-                raise
-            except Exception as bug:
-                logger.exception("ecs_mock failed on %s", operation)
-                raise server_error(
-                    f"ecs_mock internal error in {operation}: {shown(repr(bug), 500)}"
-                ) from bug
-            # Checked and encoded under the lock: a result may share lists with stored state,
-            # which another thread could change while it is being read. (The GIL serialises
-            # this work anyway, so holding the lock costs no throughput.)
-            try:
+                # Checked and encoded under the lock: a result may share lists with stored
+                # state, which another thread could change while it is being read. (The GIL
+                # serialises this work anyway, so holding the lock costs no throughput.)
                 _schema.check_response(operation, result)
-                return reply(200, result, request_id)
-            except ValueError as bug:  # NaN or infinity: the encoder refuses to emit them
-                error = _schema.ResponseSchemaError(
-                    f"{operation} response is not JSON (a non-finite number): {bug}"
-                )
-                if self.raise_schema_errors:
-                    raise error from bug
-                raise server_error(str(error)) from bug
+                answer = _encoded(operation, result, request_id)
+            except EcsError:
+                # Refused: the request changed nothing, but the lifecycle steps due before it
+                # did happen, and are kept.
+                backend.settle(state, accepted=False)
+                raise
             except _schema.ResponseSchemaError as bug:
+                backend.abandon()
                 if self.raise_schema_errors:
                     raise
                 raise server_error(str(bug)) from bug
+            except Exception as bug:
+                logger.exception("ecs_mock failed on %s", operation)
+                backend.abandon()
+                raise server_error(
+                    f"ecs_mock internal error in {operation}: {shown(repr(bug), 500)}"
+                ) from bug
+            # Only now is the request accepted: committed (to the state file, on the server)
+            # before the answer leaves; a commit that fails answers ServerException instead.
+            backend.settle(state)
+            return answer
+
+
+def _encoded(operation: str, result: dict[str, Any], request_id: str) -> Reply:
+    try:
+        return reply(200, result, request_id)
+    except ValueError as bug:  # NaN or infinity: the encoder refuses to emit them
+        raise _schema.ResponseSchemaError(
+            f"{operation} response is not JSON (a non-finite number): {bug}"
+        ) from bug
 
 
 def unsupported(operation: str) -> EcsError:

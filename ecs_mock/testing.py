@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from . import _schema, clock
@@ -186,13 +188,13 @@ class TestControls(ServiceControls):
             ]
         )
         if eni_slots is not None or capacity_provider is not None:
-            with self.dispatcher.backend.lock:
-                region = self.backend_region()
+            with self._changing() as region:
                 instance = self._instance(cluster, arn)
                 if eni_slots is not None:
                     instance.resources.eni_slots = eni_slots
                 if capacity_provider is not None:
                     instance.capacity_provider = capacity_provider
+                region.touch(instance)
                 now = clock.now()
                 lifecycle.tick(region, now)
                 provisioning.instances_changed(
@@ -231,13 +233,30 @@ class TestControls(ServiceControls):
         declaring; undeclared, unknown subnets are never checked."""
         if not subnet_id or not availability_zone:
             raise ValueError("subnet_id and availability_zone must not be empty")
-        with self.dispatcher.backend.lock:
-            self.backend_region(region).subnet_zones[subnet_id] = availability_zone
+        with self._changing(region) as state:
+            state.subnet_zones[subnet_id] = availability_zone
+            state.touch(state)
 
     # -- steering what the API cannot -------------------------------------------------------
 
     def backend_region(self, region: str | None = None) -> Region:
+        """The in-memory state of this mock's account in `region` (default: the mock's). A
+        region where nothing was created yet is an empty one that is not kept."""
         return self.dispatcher.backend.region(self.account_id, region or self.region)
+
+    @contextmanager
+    def _changing(self, region: str | None = None) -> Iterator[Region]:
+        """A control that changes state directly: under the lock, and settled (kept, and
+        written to the server's state file) at the end, like an API call."""
+        backend = self.dispatcher.backend
+        with backend.lock:
+            state = self.backend_region(region)
+            try:
+                yield state
+            except BaseException:
+                backend.settle(state, accepted=False)
+                raise
+            backend.settle(state)
 
     def set_agent_connected(
         self, instance: str, connected: bool, cluster: str | None = None
@@ -246,10 +265,10 @@ class TestControls(ServiceControls):
 
         `instance` is an ARN (its cluster is taken from it) or an id in `cluster` (default
         "default")."""
-        with self.dispatcher.backend.lock:
-            region = self.backend_region()
+        with self._changing() as region:
             found = self._instance(cluster, instance)
             found.agent_connected = connected
+            region.touch(found)
             if connected:
                 now = clock.now()
                 lifecycle.tick(region, now)
@@ -266,8 +285,7 @@ class TestControls(ServiceControls):
         the region."""
         if state not in lifecycle.REACHABLE:
             raise ValueError(f"state must be one of {', '.join(lifecycle.REACHABLE)}")
-        with self.dispatcher.backend.lock:
-            region = self.backend_region()
+        with self._changing() as region:
             now = clock.now()
             lifecycle.tick(region, now)
             for target in self._tasks(cluster, task):
@@ -280,19 +298,18 @@ class TestControls(ServiceControls):
         again."""
         if provider not in FARGATE_PROVIDERS:
             raise ValueError(f"provider must be one of {', '.join(FARGATE_PROVIDERS)}")
-        with self.dispatcher.backend.lock:
-            unavailable = self.backend_region().capacity_unavailable
+        with self._changing() as region:
             if available:
-                unavailable.discard(provider)
+                region.capacity_unavailable.discard(provider)
             else:
-                unavailable.add(provider)
+                region.capacity_unavailable.add(provider)
+            region.touch(region)
 
     def interrupt_spot(self, task: str, cluster: str | None = None) -> None:
         """Interrupt a FARGATE_SPOT task now, as the two-minute warning does: while it stops
         its stopCode is TerminationNotice, once STOPPED SpotInterruption; stoppedReason
         "Your Spot Task was interrupted."."""
-        with self.dispatcher.backend.lock:
-            region = self.backend_region()
+        with self._changing() as region:
             now = clock.now()
             lifecycle.tick(region, now)
             (target,) = self._tasks(cluster, task)
@@ -318,8 +335,7 @@ class TestControls(ServiceControls):
         EssentialContainerExited, a non-essential one leaves it running."""
         if not isinstance(exit_code, int) or isinstance(exit_code, bool):
             raise ValueError(f"exit_code must be an int, got {exit_code!r}")
-        with self.dispatcher.backend.lock:
-            region = self.backend_region()
+        with self._changing() as region:
             now = clock.now()
             lifecycle.tick(region, now)
             (target,) = self._tasks(cluster, task)

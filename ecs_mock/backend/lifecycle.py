@@ -116,6 +116,7 @@ def request_stop(region: Region, task: Task, now: float, code: str, reason: str)
     if task.desired_status == "STOPPED":
         return False
     task.desired_status = "STOPPED"
+    region.touch(task)
     region.index_for(task.cluster_name).desired_changed(task, "RUNNING")
     task.stop_code = code
     task.stopped_reason = reason
@@ -146,6 +147,7 @@ def enter(region: Region, task: Task, state: str, at: float) -> None:
     task.last_status = state
     task.version += 1
     at = not_before(task, at)
+    region.touch(task)
     if state == "PENDING":
         _attach_eni(region, task, at)
     elif state == "RUNNING":
@@ -191,6 +193,7 @@ def exit_container(
         container.reason = reason
         container.network_bindings = []
         task.version += 1
+        region.touch(task)
         if container.essential:
             request_stop(
                 region, task, now, "EssentialContainerExited", "Essential container in task exited"
@@ -226,6 +229,7 @@ def _counts(region: Region, task: Task) -> list[TaskCounts]:
 def forget(region: Region, task: Task) -> None:
     """A STOPPED task past its hour of visibility is gone: DescribeTasks reports it MISSING."""
     region.tasks.pop(task.task_id, None)
+    region.touch(task)
     cluster = region.clusters.get(task.cluster_name)
     if cluster is not None:
         cluster.tasks.pop(task.task_id, None)
@@ -323,6 +327,7 @@ def _binding(
             host_port = free_port(draw, protocol, taken)
         else:
             host_port = instance.resources.bind_dynamic(task.holding, protocol, draw, taken)
+            region.touch(instance)
     taken.add((host_port, protocol))
     return {
         "bindIP": "0.0.0.0",
@@ -360,6 +365,7 @@ def _stop(region: Region, task: Task, at: float) -> None:
     instance = instance_of(region, task)
     if instance is not None:
         instance.resources.release(task.holding)  # Holding guards against a second release
+        region.touch(instance)
     region.schedule(at + region.timings.stopped_visible, task.task_id, EXPIRED)
 
 

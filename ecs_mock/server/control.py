@@ -7,6 +7,11 @@ GET  /_ecs_mock/calls     the ECS requests received, in order
 POST /_ecs_mock/reset     {"empty": false}: forget everything, re-seed unless empty
 POST /_ecs_mock/advance   {"state": "RUNNING", "cluster": "default", "task": null,
                            "accountId": null, "region": null}: move tasks on now
+
+With `--access-key`, every route but health needs a SigV4 signature by one of the keys (signed
+for service `ecs`, as ECS requests are). POST routes need `Content-Type: application/json`: a
+web page can send a cross-site POST without asking first only as text/plain or a form, so it
+cannot reset or advance the server. (The Host guard in routes.py applies here too.)
 """
 
 from __future__ import annotations
@@ -17,12 +22,17 @@ from ..errors import EcsError, shown
 from ..protocol import Reply, reply
 from ..strict_json import parse_json
 from .app import ServerApp
+from .auth import CONTROL_SIGNED_HEADERS, SignedRequest, verify
 
 PREFIX = "/_ecs_mock/"
+JSON = "application/json"
 _ADVANCE_KEYS = {"state", "task", "cluster", "accountId", "region"}
+# Mock decision: health stays open with --access-key (readiness probes); it tells no state.
+_OPEN_ROUTES = frozenset({("GET", "health")})
 
 
-def handle_control(app: ServerApp, method: str, path: str, body: bytes) -> Reply:
+def handle_control(app: ServerApp, request: SignedRequest) -> Reply:
+    method, path, body = request.method, request.path, request.body
     route = path[len(PREFIX) :].split("?", 1)[0].strip("/")
     routes = {
         ("GET", "health"): _health,
@@ -39,6 +49,17 @@ def handle_control(app: ServerApp, method: str, path: str, body: bytes) -> Reply
             f"{method} {path} is not a control route. Control routes: {known}.",
             status=404,
         )
+    if app.secrets and (method, route) not in _OPEN_ROUTES:
+        verify(request, app.secrets, CONTROL_SIGNED_HEADERS)
+    if method == "POST":
+        given = (request.headers_get("Content-Type") or "").split(";", 1)[0].strip().lower()
+        if given != JSON:
+            # Mock decision: 415, so that no simple cross-site form post can reach a route.
+            raise EcsError(
+                "UnsupportedMediaTypeException",
+                f"Control POST routes take Content-Type {JSON}, got {given or 'none'!r}.",
+                status=415,
+            )
     return reply(200, handler(app, _json_object(body)))
 
 
