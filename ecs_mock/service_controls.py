@@ -27,7 +27,7 @@ class ServiceControls:
     def dispatcher(self) -> Dispatcher:  # provided by the mock
         raise NotImplementedError
 
-    def backend_region(self, region: str | None = None) -> Region:  # provided by TestControls
+    def _backend_region(self, region: str | None = None) -> Region:  # provided by TestControls
         raise NotImplementedError
 
     def fail_service_tasks(
@@ -50,7 +50,7 @@ class ServiceControls:
         if stop_code not in ("TaskFailedToStart", "EssentialContainerExited"):
             raise ValueError("stop_code must be TaskFailedToStart or EssentialContainerExited")
         with self.dispatcher.backend.lock:
-            region = self.backend_region()
+            region = self._backend_region()
             target = self._service(region, cluster, service)
             arn = None
             if task_definition is not None:
@@ -63,14 +63,14 @@ class ServiceControls:
     def clear_service_task_failures(self, service: str, *, cluster: str = "default") -> None:
         """New tasks of the service start normally again."""
         with self.dispatcher.backend.lock:
-            self._service(self.backend_region(), cluster, service).fail_rules.clear()
+            self._service(self._backend_region(), cluster, service).fail_rules.clear()
 
     def advance_scheduler(self, service: str | None = None, *, cluster: str = "default") -> None:
         """Run the scheduler now: one step of `service` (or of every service of `cluster`)
         after the due lifecycle steps, even if its next step is not due yet (a throttled
         retry, `service_step_seconds`). What the step starts moves on as the clock says."""
         with self.dispatcher.backend.lock:
-            region = self.backend_region()
+            region = self._backend_region()
             now = clock.now()
             lifecycle.tick(region, now)
             found = find_cluster(region, cluster)
@@ -86,7 +86,7 @@ class ServiceControls:
     def service_events(self, service: str, *, cluster: str = "default") -> list[str]:
         """The service's event messages, newest first (as DescribeServices shows them)."""
         with self.dispatcher.backend.lock:
-            region = self.backend_region()
+            region = self._backend_region()
             lifecycle.tick(region, clock.now())
             target = self._service(region, cluster, service)
             return [event["message"] for event in reversed(target.events)]
@@ -99,7 +99,7 @@ class ServiceControls:
         if state not in ("ALARM", "OK"):
             raise ValueError("state must be ALARM or OK")
         with self.dispatcher.backend.lock:
-            region = self.backend_region()
+            region = self._backend_region()
             now = clock.now()
             lifecycle.tick(region, now)
             region.alarm_states[alarm] = state

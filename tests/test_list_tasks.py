@@ -132,7 +132,7 @@ def test_cost_follows_the_answer_not_the_history(ecs_mock: EcsMock, ecs: Any) ->
     for _ in range(200):
         _start(ecs, "web", second, startedBy="crowd")
     wanted = {_start(ecs, "worker", first, startedBy="job-9") for _ in range(3)}
-    cluster = ecs_mock.backend_region().clusters["default"]
+    cluster = ecs_mock._backend_region().clusters["default"]
     counting = _CountingTasks(cluster.tasks)
     cluster.tasks = counting
 

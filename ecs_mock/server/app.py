@@ -96,7 +96,7 @@ class ServerApp:
         self.loaded_from_file = loaded
         self.save()
 
-    def view(self, account_id: str | None = None, region: str | None = None) -> _View:
+    def view(self, account_id: str | None = None, region: str | None = None) -> TestControls:
         return _View(
             self.dispatcher, account_id or self.options.account_id, region or self.options.region
         )
