@@ -175,6 +175,8 @@ def test_call_log_records_operation_and_parameters(ecs_mock: EcsMock, ecs: Any) 
         ({"cpu": True}, "cpu must be an int >= 0"),
         ({"ports": [80, "abc"]}, "ports must be a list of port numbers"),
         ({"udp_ports": 53}, "udp_ports must be a list of port numbers"),
+        ({"capacity_provider": ""}, "capacity_provider must be a non-empty string"),
+        ({"external": True, "eni_slots": -1}, "eni_slots must be an int >= 0"),
     ],
 )
 def test_add_container_instance_refuses_before_registering(
@@ -212,6 +214,24 @@ def test_eni_slots_apply_to_the_registered_instance(ecs_mock: EcsMock, ecs: Any)
     )
     assert len(first["tasks"]) == 1
     assert second["failures"] == [{"arn": instance, "reason": "RESOURCE:ENI"}]
+
+
+def test_external_and_capacity_provider_apply_to_the_registered_instance(
+    ecs_mock: EcsMock, ecs: Any
+) -> None:
+    anywhere = ecs_mock.add_container_instance("default", external=True)
+    grouped = ecs_mock.add_container_instance("default", capacity_provider="asg-provider")
+    described = {
+        item["containerInstanceArn"]: item
+        for item in ecs.describe_container_instances(containerInstances=[anywhere, grouped])[
+            "containerInstances"
+        ]
+    }
+    assert described[anywhere]["ec2InstanceId"].startswith("mi-")
+    assert {"name": "ecs.capability.external"} in described[anywhere]["attributes"]
+    assert "capacityProviderName" not in described[anywhere]
+    assert described[grouped]["capacityProviderName"] == "asg-provider"
+    assert described[grouped]["ec2InstanceId"].startswith("i-")
 
 
 def test_server_views_act_in_their_own_account() -> None:
