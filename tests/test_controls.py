@@ -175,7 +175,8 @@ def test_call_log_records_operation_and_parameters(ecs_mock: EcsMock, ecs: Any) 
         ({"cpu": True}, "cpu must be an int >= 0"),
         ({"ports": [80, "abc"]}, "ports must be a list of port numbers"),
         ({"udp_ports": 53}, "udp_ports must be a list of port numbers"),
-        ({"capacity_provider": ""}, "capacity_provider must be a non-empty string"),
+        ({"capacity_provider": "missing"}, "no Auto Scaling group capacity provider"),
+        ({"capacity_provider": 7}, "no Auto Scaling group capacity provider"),
         ({"external": True, "eni_slots": -1}, "eni_slots must be an int >= 0"),
     ],
 )
@@ -219,6 +220,9 @@ def test_eni_slots_apply_to_the_registered_instance(ecs_mock: EcsMock, ecs: Any)
 def test_external_and_capacity_provider_apply_to_the_registered_instance(
     ecs_mock: EcsMock, ecs: Any
 ) -> None:
+    ecs.create_capacity_provider(
+        name="asg-provider", autoScalingGroupProvider={"autoScalingGroupArn": "g"}
+    )
     anywhere = ecs_mock.add_container_instance("default", external=True)
     grouped = ecs_mock.add_container_instance("default", capacity_provider="asg-provider")
     described = {

@@ -265,6 +265,9 @@ def test_every_implemented_operation_is_in_the_model() -> None:
         ({"provisioning_seconds": -1}, ValueError, "provisioning_seconds must be a finite"),
         ({"deprovisioning_seconds": "5"}, TypeError, "deprovisioning_seconds must be a number"),
         ({"pending_seconds": True}, TypeError, "pending_seconds must be a number"),
+        ({"capacity_wait_seconds": -5}, ValueError, "capacity_wait_seconds must be a finite"),
+        ({"service_step_seconds": float("nan")}, ValueError, "service_step_seconds must be a"),
+        ({"service_healthy_after_seconds": "1"}, TypeError, "service_healthy_after_seconds"),
     ],
 )
 def test_every_bad_option_is_refused_by_name(
@@ -291,6 +294,29 @@ def test_current_is_the_innermost_active_mock() -> None:
     handle = decorated()
     assert handle.seed == 3
     assert not handle.active
+
+
+def test_every_timing_option_reaches_the_decorated_functions_state() -> None:
+    timings = {
+        "capacity_wait_seconds": 60.0,
+        "service_step_seconds": 2.0,
+        "service_healthy_after_seconds": 3.0,
+        "pending_seconds": 4.0,
+    }
+
+    @mock_ecs(**timings)
+    def decorated() -> Any:
+        return mock_ecs.current().backend.timings
+
+    seen = decorated()
+    assert (seen.capacity_wait, seen.service_step, seen.service_healthy_after, seen.pending) == (
+        60.0,
+        2.0,
+        3.0,
+        4.0,
+    )
+    assert repr(mock_ecs(capacity_wait_seconds=60)) == "<mock_ecs(capacity_wait_seconds=60)>"
+    assert repr(mock_ecs(capacity_wait_seconds=1800)) == "<mock_ecs()>"  # the default
 
 
 def test_an_inactive_mock_says_how_to_activate_it() -> None:
