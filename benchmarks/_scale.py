@@ -94,7 +94,7 @@ def expiry(tasks: int) -> dict[str, float]:
         mock.advance("STOPPED")
         move(3601)
         spent = _cpu(lambda: _call(mock, "ListTasks", {"cluster": CLUSTER}))
-        assert mock.backend_region().clusters[CLUSTER].tasks == {}
+        assert mock._backend_region().clusters[CLUSTER].tasks == {}
     return {"tasks": tasks, "seconds": spent, "per_task": spent / tasks}
 
 

@@ -9,13 +9,13 @@ from typing import Any
 from . import _schema, clock
 from .backend import Backend, lifecycle
 from .backend.operations import OPERATIONS
-from .controls import Call, Controls
+from .controls import Call, Controls, Source
 from .errors import EcsError, server_error, shown
+from .options import DEFAULT_ACCOUNT_ID as DEFAULT_ACCOUNT_ID
+from .options import DEFAULT_REGION as DEFAULT_REGION
 from .protocol import Reply, error_reply, new_request_id, operation_of, parse_body, reply
 
 logger = logging.getLogger("ecs_mock")
-DEFAULT_ACCOUNT_ID = "123456789012"
-DEFAULT_REGION = "us-east-1"
 
 
 class Dispatcher:
@@ -44,25 +44,56 @@ class Dispatcher:
         body: bytes | str | None,
         region: str | None,
         access_key: str | None,
+        *,
+        source: Source = "client",
+        account_id: str | None = None,
     ) -> Reply:
+        """Answer one request. `account_id` (the setup shortcuts') overrides the account the
+        access key maps to; `source` is what the call log records."""
         request_id = new_request_id()
+        region = region or DEFAULT_REGION
+        arrived = clock.now()
         try:
-            return self._handle(target, body, region or DEFAULT_REGION, access_key, request_id)
-        except EcsError as error:
-            return error_reply(error, request_id)
+            operation = operation_of(target)
+            params = parse_body(body)
+        except EcsError as undecoded:  # nothing to log: no operation or no parameters
+            return error_reply(undecoded, request_id)
+        account = account_id or self.account_for(access_key)
+        error: EcsError | None = None
+        try:
+            result = self._handle(operation, params, region, account, request_id)
+        except EcsError as refused:
+            error = refused
+            result = error_reply(refused, request_id)
+        except BaseException as bug:  # ResponseSchemaError, raised into the test: logged too
+            error = EcsError(type(bug).__name__, str(bug), 500)
+            result = error_reply(error, request_id)
+            raise
+        finally:
+            self.controls.record(
+                Call.received(
+                    operation=operation,
+                    params=params,
+                    body=body,
+                    region=region,
+                    account_id=account,
+                    source=source,
+                    time=arrived,
+                    status=result.status,
+                    error=error,
+                    response=result.body,
+                )
+            )
+        return result
 
     def _handle(
         self,
-        target: str | None,
-        body: bytes | str | None,
+        operation: str,
+        params: dict[str, Any],
         region: str,
-        access_key: str | None,
+        account_id: str,
         request_id: str,
     ) -> Reply:
-        operation = operation_of(target)
-        params = parse_body(body)
-        account_id = self.account_for(access_key)
-        self.controls.record(Call(operation, params, region, account_id))
         injected = self.controls.take_injected(operation)
         if injected is not None:
             raise injected

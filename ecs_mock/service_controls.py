@@ -28,7 +28,7 @@ class ServiceControls:
     def dispatcher(self) -> Dispatcher:  # provided by the mock
         raise NotImplementedError
 
-    def backend_region(self, region: str | None = None) -> Region:  # provided by TestControls
+    def _backend_region(self, region: str | None = None) -> Region:  # provided by TestControls
         raise NotImplementedError
 
     def _changing(self, region: str | None = None) -> AbstractContextManager[Region]:

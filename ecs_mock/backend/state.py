@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -48,8 +49,10 @@ class Timings:
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
-            if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
-                raise ValueError(f"{name} seconds must be a number >= 0, got {value!r}")
+            is_number = isinstance(value, int | float) and not isinstance(value, bool)
+            # NaN would compare false with every due time and freeze the lifecycle.
+            if not is_number or not math.isfinite(value) or value < 0:
+                raise ValueError(f"{name} seconds must be a finite number >= 0, got {value!r}")
 
 
 PoolKey = tuple[str, str, str]  # (filter name, filter value, desiredStatus)

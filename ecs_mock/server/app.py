@@ -124,7 +124,7 @@ class ServerApp:
         seed_state.seed(self.view())
         self.controls.clear()
 
-    def view(self, account_id: str | None = None, region: str | None = None) -> _View:
+    def view(self, account_id: str | None = None, region: str | None = None) -> TestControls:
         return _View(
             self.dispatcher, account_id or self.options.account_id, region or self.options.region
         )

@@ -3,7 +3,7 @@
 GET  /_ecs_mock/health    {"status": "ok", "region": ..., "accountId": ...}
 GET  /_ecs_mock/state     every account/region: clusters (with containerInstances, tasks
                           and services) and task definitions, in the API's wire shapes
-GET  /_ecs_mock/calls     the ECS requests received, in order
+GET  /_ecs_mock/calls     the ECS requests received, in order (`Call.to_json`)
 POST /_ecs_mock/reset     {"empty": false}: forget everything, re-seed unless empty
 POST /_ecs_mock/advance   {"state": "RUNNING", "cluster": "default", "task": null,
                            "accountId": null, "region": null}: move tasks on now
@@ -72,15 +72,7 @@ def _state(app: ServerApp, _: dict[str, Any]) -> dict[str, Any]:
 
 
 def _calls(app: ServerApp, _: dict[str, Any]) -> dict[str, Any]:
-    calls = [
-        {
-            "operation": call.operation,
-            "params": call.params,
-            "region": call.region,
-            "accountId": call.account_id,
-        }
-        for call in app.controls.recorded()
-    ]
+    calls = [call.to_json() for call in app.controls.recorded()]
     return {"calls": calls, "received": app.controls.received}
 
 

@@ -24,6 +24,7 @@ from typing import Any
 from .. import clock
 from ..backend import lifecycle
 from ..backend.service_wire import service_wire
+from ..controls import Call
 from ..errors import EcsError
 from ..protocol import Reply
 from .app import ServerApp
@@ -134,15 +135,15 @@ def dashboard_data(app: ServerApp) -> dict[str, Any]:
     }
 
 
-def _call(call: Any) -> dict[str, Any]:
+def _call(call: Call) -> dict[str, Any]:
     # Only the operation and its outcome: parameters may hold anything a client sent.
     entry: dict[str, Any] = {
         "operation": call.operation,
         "region": call.region,
         "accountId": call.account_id,
+        "status": call.status,
+        "at": call.time,
     }
-    for attribute, key in (("status", "status"), ("error", "error"), ("at", "at")):
-        value = getattr(call, attribute, None)
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            entry[key] = value
+    if call.error_code is not None:
+        entry["error"] = call.error_code
     return entry
