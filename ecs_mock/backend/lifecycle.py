@@ -111,8 +111,11 @@ def tick(region: Region, now: float) -> None:
             enter(region, task, event.action, event.due)
 
 
-def request_stop(region: Region, task: Task, now: float, code: str, reason: str) -> bool:
-    """Ask a task to stop; False when it was already asked (StopTask is idempotent)."""
+def request_stop(
+    region: Region, task: Task, now: float, code: str, reason: str, queue_steps: bool = True
+) -> bool:
+    """Ask a task to stop; False when it was already asked (StopTask is idempotent).
+    `queue_steps=False` when the caller enters every stop step itself, now."""
     if task.desired_status == "STOPPED":
         return False
     task.desired_status = "STOPPED"
@@ -124,12 +127,13 @@ def request_stop(region: Region, task: Task, now: float, code: str, reason: str)
     task.version += 1
     # Scheduled rather than entered, so the reply to the call that stops the task still shows
     # the status it had; the next call (at the same clock time) sees STOPPING or beyond.
-    region.schedule(now, task.task_id, "STOPPING")
-    due = now + region.timings.stopping
-    if task.awsvpc:
-        region.schedule(due, task.task_id, "DEPROVISIONING")
-        due += region.timings.deprovisioning
-    region.schedule(due, task.task_id, "STOPPED")
+    if queue_steps:
+        region.schedule(now, task.task_id, "STOPPING")
+        due = now + region.timings.stopping
+        if task.awsvpc:
+            region.schedule(due, task.task_id, "DEPROVISIONING")
+            due += region.timings.deprovisioning
+        region.schedule(due, task.task_id, "STOPPED")
     changed(region, task, now)
     return True
 
@@ -170,7 +174,9 @@ def not_before(task: Task, at: float) -> float:
 def advance(region: Region, task: Task, state: str, now: float) -> None:
     """Test control: walk the task through every step up to `state` at `now`."""
     if state in STOP_PATH and task.desired_status != "STOPPED":
-        request_stop(region, task, now, "UserInitiated", "Task stopped by ecs_mock test control")
+        reason = "Task stopped by ecs_mock test control"
+        # Walking all the way to STOPPED enters every stop step here: none need queueing.
+        request_stop(region, task, now, "UserInitiated", reason, queue_steps=state != "STOPPED")
     if task.awaiting_instance and task.desired_status != "STOPPED":
         return  # it cannot start before its capacity provider has room for it
     for step in REACHABLE:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import math
+from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -239,7 +240,10 @@ class Region:
         self.namespaces: dict[str, str] = {}
         # CloudWatch alarm name -> ALARM | OK, as a test set it (TestControls.set_alarm_state)
         self.alarm_states: dict[str, str] = {}
+        # Queued steps: the heap holds those queued out of order; the lane, in order, the rest
+        # (each is sorted by (due, seq); the next step is the smaller of their heads).
         self._events: list[Event] = []
+        self._lane: deque[Event] = deque()
         self._seq = 0
         self.pending: dict[str, list[Event]] = {}  # target (a task id, ...) -> queued events
         self.loose_targets: set[str] = set()  # targets of queued events that are not tasks
@@ -268,7 +272,14 @@ class Region:
         else:
             self._seq = max(self._seq, seq)
         event = Event(round(due, 3), seq, target, action)
-        heapq.heappush(self._events, event)
+        lane = self._lane
+        if not lane or event > lane[-1]:
+            # Most steps are queued in the order they fall due (every task's expiry an hour on,
+            # a zero-length step now): those wait in a first-in first-out lane, O(1) each way,
+            # so expiring 100,000 tasks costs per task what expiring 1,000 does.
+            lane.append(event)
+        else:
+            heapq.heappush(self._events, event)
         self.pending.setdefault(target, []).append(event)
         # A task keeps its own queued steps; any other target's are kept by the region.
         owner: Any = self.tasks.get(target)
@@ -281,9 +292,15 @@ class Region:
     def next_due(self, now: float) -> Event | None:
         """The earliest step due by `now`; popped one at a time so that a step which schedules
         another (STOPPED schedules its expiry) sees that one run too when it is also due."""
-        if not self._events or self._events[0].due > now:
+        heap, lane = self._events, self._lane
+        if heap and (not lane or heap[0] < lane[0]):
+            if heap[0].due > now:
+                return None
+            event = heapq.heappop(heap)
+        elif lane and lane[0].due <= now:
+            event = lane.popleft()
+        else:
             return None
-        event = heapq.heappop(self._events)
         target = event.target
         queued = self.pending.get(target)
         if queued is not None:

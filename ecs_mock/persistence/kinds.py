@@ -149,6 +149,7 @@ REGION_STORES: Mapping[str, str] = {
     "subnet_zones": "the regions row",
     "capacity_unavailable": "the regions row",
     "_events": "task rows (queued_steps) and the regions row (queued_actions)",
+    "_lane": "task rows (queued_steps) and the regions row (queued_actions)",
     "pending": "task rows (queued_steps) and the regions row (queued_actions)",
     "loose_targets": "the regions row (queued_actions)",
     "_seq": "rebuilt: after the largest queued sequence (only their order matters)",
