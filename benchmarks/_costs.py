@@ -29,7 +29,7 @@ def start_task_costs(number: int) -> dict[str, float]:
         params = start_params(instances[0])
         body = json.dumps(params).encode()
         dispatcher = mock.dispatcher
-        region = mock.backend_region()
+        region = mock._backend_region()
         result = OPERATIONS["StartTask"](region, params)
         task_id = result["tasks"][0]["taskArn"].rsplit("/", 1)[1]
         task = lookup.find_task(region, lookup.find_cluster(region, "bench"), task_id)

@@ -46,8 +46,9 @@ def dict_door(mock: Any) -> Callable[..., Any]:
 
     def before_call(model: Any, params: dict[str, Any], **_: Any) -> Any:
         operation = model.name
-        request = json.loads(params["body"] or b"{}")
-        dispatcher.controls.record(Call(operation, request, "us-east-1", dispatcher.account_id))
+        body = params["body"]
+        request = json.loads(body or b"{}")
+        arrived = clock.now()
         assert _schema.request_violation(operation, request) is None
         with dispatcher.backend.lock:
             state = dispatcher.backend.region(dispatcher.account_id, "us-east-1")
@@ -55,6 +56,21 @@ def dict_door(mock: Any) -> Callable[..., Any]:
             result = OPERATIONS[operation](state, request)
             _schema.check_response(operation, result)
             parsed = _parsed(model.output_shape, result)
+        # Logged as the dispatcher logs (no answer bytes here: this door encodes none).
+        dispatcher.controls.record(
+            Call.received(
+                operation=operation,
+                params=request,
+                body=body,
+                region="us-east-1",
+                account_id=dispatcher.account_id,
+                source="client",
+                time=arrived,
+                status=200,
+                error=None,
+                response=None,
+            )
+        )
         request_id = new_request_id()
         headers = {"x-amzn-requestid": request_id, "content-type": CONTENT_TYPE}
         parsed["ResponseMetadata"] = {

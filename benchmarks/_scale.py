@@ -94,7 +94,7 @@ def expiry(tasks: int) -> dict[str, float]:
         mock.advance("STOPPED")
         move(3601)
         spent = _cpu(lambda: _call(mock, "ListTasks", {"cluster": CLUSTER}))
-        assert mock.backend_region().clusters[CLUSTER].tasks == {}
+        assert mock._backend_region().clusters[CLUSTER].tasks == {}
     return {"tasks": tasks, "seconds": spent, "per_task": spent / tasks}
 
 
@@ -119,12 +119,46 @@ def list_attributes_walk(instances: int) -> dict[str, float]:
     return {"instances": instances, "attributes": found[0], "seconds": spent}
 
 
+def dynamic_port_start(tasks: int) -> dict[str, float]:
+    """CPU of starting one more task with a dynamic host port on an instance already running
+    `tasks` such tasks (the start, and the call that brings it to RUNNING and binds its port)."""
+    with mock_ecs(seed=14) as mock:
+        _call(mock, "CreateCluster", {"clusterName": CLUSTER})
+        (ec2,) = ec2_ids(1)
+        registered = _call(mock, "RegisterContainerInstance", register_params(ec2))
+        instance = registered["containerInstance"]["containerInstanceArn"]
+        container = {"name": "web", "image": "nginx", "cpu": 1, "memory": 8}
+        container["portMappings"] = [{"containerPort": 80, "hostPort": 0}]
+        _call(
+            mock,
+            "RegisterTaskDefinition",
+            {"family": FAMILY, "networkMode": "bridge", "containerDefinitions": [container]},
+        )
+        params = {"cluster": CLUSTER, "taskDefinition": FAMILY, "containerInstances": [instance]}
+        for _ in range(tasks):
+            _call(mock, "StartTask", params)
+        _call(mock, "ListClusters", {})  # the started tasks reach RUNNING and bind their ports
+
+        def start() -> None:
+            _call(mock, "StartTask", params)
+            _call(mock, "ListClusters", {})
+
+        start()  # warm
+        spent = min(_cpu(start) for _ in range(5))
+    return {"tasks": tasks, "seconds": spent}
+
+
 def measure(quick: bool) -> dict[str, Any]:
     small, large = 1_000, (10_000 if quick else 100_000)
     walk_small, walk_large = list_tasks_walk(small), list_tasks_walk(large)
     expire_small, expire_large = expiry(small), expiry(large)
     attributes = list_attributes_walk(110 if quick else 1_100)
+    ports_small, ports_large = (
+        dynamic_port_start(100),
+        dynamic_port_start(1_000 if quick else 10_000),
+    )
     return {
+        "dynamic_port_start": {"small": ports_small, "large": ports_large},
         "list_tasks_page": {"small": walk_small, "large": walk_large},
         "expiry": {"small": expire_small, "large": expire_large},
         "list_attributes": attributes,
@@ -134,6 +168,7 @@ def measure(quick: bool) -> dict[str, Any]:
 def table(result: dict[str, Any]) -> str:
     walk, expire = result["list_tasks_page"], result["expiry"]
     attributes = result["list_attributes"]
+    ports = result["dynamic_port_start"]
     growth = walk["large"]["per_page"] / walk["small"]["per_page"]
     expire_growth = expire["large"]["per_task"] / expire["small"]["per_task"]
     return "\n".join(
@@ -146,6 +181,10 @@ def table(result: dict[str, Any]) -> str:
             f" {expire['small']['tasks']:,} ({expire['small']['per_task'] * 1e6:.1f} us/task),"
             f" {expire['large']['seconds'] * 1e3:,.1f} ms for {expire['large']['tasks']:,}"
             f" ({expire['large']['per_task'] * 1e6:.1f} us/task, {expire_growth:.2f}x)",
+            f"  StartTask of a dynamic-port task beside {ports['small']['tasks']:,} such tasks on"
+            f" one instance: {ports['small']['seconds'] * 1e6:,.0f} us; beside"
+            f" {ports['large']['tasks']:,}: {ports['large']['seconds'] * 1e6:,.0f} us"
+            f" ({ports['large']['seconds'] / ports['small']['seconds']:.2f}x)",
             f"  ListAttributes, every page over {attributes['instances']:,} instances"
             f" ({attributes['attributes']:,} attributes): {attributes['seconds'] * 1e3:,.0f} ms",
         ]

@@ -1,4 +1,5 @@
-"""Server requests per second with 8 concurrent clients.
+"""Server requests per second with 8 concurrent clients, their p99 latency, and the server's
+CPU time per request.
 
 The load comes from a separate process (8 threads, one keep-alive connection each, prepared
 awsJson DescribeTasks requests), so the server keeps this process's GIL to itself and client-side
@@ -40,8 +41,8 @@ def _prepare(endpoint: str, moto: bool) -> bytes:
     return json.dumps({"cluster": CLUSTER, "tasks": [arn]}).encode()
 
 
-def _load(host: str, port: int, body: bytes, seconds: float) -> tuple[int, int]:
-    """(answered, errors) from CLIENTS threads hammering host:port for `seconds`."""
+def _load(host: str, port: int, body: bytes, seconds: float) -> tuple[int, int, float]:
+    """(answered, errors, p99 seconds) from CLIENTS threads hammering host:port for `seconds`."""
     headers = {
         "Content-Type": "application/x-amz-json-1.1",
         "X-Amz-Target": TARGET,
@@ -49,37 +50,48 @@ def _load(host: str, port: int, body: bytes, seconds: float) -> tuple[int, int]:
         "Authorization": AUTH,
     }
     counts = [[0, 0] for _ in range(CLIENTS)]
+    latencies: list[list[float]] = [[] for _ in range(CLIENTS)]
     deadline = time.perf_counter() + seconds
 
-    def worker(slot: list[int]) -> None:
+    def worker(slot: list[int], spent: list[float]) -> None:
         connection = http.client.HTTPConnection(host, port, timeout=30)
-        while time.perf_counter() < deadline:
+        while (started := time.perf_counter()) < deadline:
             connection.request("POST", "/", body, headers)
             response = connection.getresponse()
             response.read()
+            spent.append(time.perf_counter() - started)
             slot[0 if response.status == 200 else 1] += 1
         connection.close()
 
-    threads = [threading.Thread(target=worker, args=(slot,)) for slot in counts]
+    threads = [
+        threading.Thread(target=worker, args=(slot, spent))
+        for slot, spent in zip(counts, latencies, strict=True)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return sum(s[0] for s in counts), sum(s[1] for s in counts)
+    every = sorted(t for spent in latencies for t in spent)
+    p99 = every[min(len(every) - 1, int(len(every) * 0.99))] if every else 0.0
+    return sum(s[0] for s in counts), sum(s[1] for s in counts), p99
 
 
-def _rps(host: str, port: int, seconds: float, moto: bool = False) -> float:
+def _rps(host: str, port: int, seconds: float, moto: bool = False) -> dict[str, float]:
+    """Requests per second, p99 latency (s) and this process's CPU per request (s): every
+    contender's server runs in this process, the load in another."""
     body = _prepare(f"http://{host}:{port}", moto)
+    cpu = time.process_time()
     done = subprocess.run(
         [sys.executable, __file__, host, str(port), body.decode(), str(seconds)],
         capture_output=True,
         text=True,
         check=True,
     )
-    answered, errors = json.loads(done.stdout)
+    cpu = time.process_time() - cpu
+    answered, errors, p99 = json.loads(done.stdout)
     if errors:
         raise RuntimeError(f"{errors} of {answered + errors} requests to {host}:{port} failed")
-    return float(answered / seconds)
+    return {"rps": answered / seconds, "p99": p99, "cpu_per_request": cpu / max(1, answered)}
 
 
 @contextmanager
@@ -163,14 +175,18 @@ def _ours(helper: Callable[..., Any]) -> Iterator[tuple[str, int]]:
         server.stop()
 
 
+def _split(figures: dict[str, float]) -> tuple[float, dict[str, float]]:
+    return figures["rps"], figures
+
+
 def measure(quick: bool) -> dict[str, Any]:
     seconds = 2.0 if quick else 5.0
     out: dict[str, Any] = {}
     with _canned() as (host, port):
-        out["canned"] = _rps(host, port, seconds)
+        out["canned"], out["detail_canned"] = _split(_rps(host, port, seconds))
     try:
         with _moto() as (host, port):
-            out["moto"] = _rps(host, port, seconds, moto=True)
+            out["moto"], out["detail_moto"] = _split(_rps(host, port, seconds, moto=True))
     except ImportError:  # ThreadedMotoServer needs moto[server] (flask)
         out["moto_note"] = "moto: n/a (moto[server] not installed)"
     notes = [f"DescribeTasks of 1 task, {CLIENTS} keep-alive connections"]
@@ -179,7 +195,7 @@ def measure(quick: bool) -> dict[str, Any]:
         notes.append("ecs_mock: n/a (server not available)")
     else:
         with _ours(helper) as (host, port):
-            out["ecs_mock"] = _rps(host, port, seconds)
+            out["ecs_mock"], out["detail_ecs_mock"] = _split(_rps(host, port, seconds))
     out["note"] = "; ".join([*notes, out.pop("moto_note")] if "moto_note" in out else notes)
     return out
 

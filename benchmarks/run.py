@@ -26,6 +26,7 @@ import _roundtrip
 import _scale
 import _server
 import _services
+import _state_file
 from _workload import fake_credentials
 
 
@@ -200,6 +201,11 @@ def measure(quick: bool) -> dict[str, Any]:
         )
     )
     served = _server.measure(quick)
+    latency = "; ".join(
+        f"{who}: p99 {d['p99'] * 1e3:.1f} ms, server CPU {d['cpu_per_request'] * 1e6:.0f} us/req"
+        for who in ("ecs_mock", "moto", "canned")
+        if (d := served.get(f"detail_{who}"))
+    )
     rows.append(
         _row(
             "server req/s, 8 clients",
@@ -207,7 +213,18 @@ def measure(quick: bool) -> dict[str, Any]:
             served.get("ecs_mock"),
             served.get("moto"),
             served.get("canned"),
-            note=served.get("note", ""),
+            note="; ".join(filter(None, [served.get("note", ""), latency])),
+        )
+    )
+    written = _state_file.measure(quick)
+    rows.append(
+        _row(
+            "StartTask + --state-file write, 10,000 tasks stored (CPU)",
+            "s",
+            written["stored_10k"],
+            note=f"100 tasks stored: {_fmt(written['stored_100'], 's')}; no state file: "
+            f"{_fmt(written['in_memory_10k'], 's')}; {written['rows_per_write_10k']:.0f} rows "
+            "written per call; dispatcher only, no botocore",
         )
     )
     targets = _targets(ours, theirs, canned, entered, imports, memory)
@@ -218,6 +235,16 @@ def measure(quick: bool) -> dict[str, Any]:
         _target("RunTask(10) 1,000 vs 100 instances", growth, "linear (<= 10x)", growth <= 10,
                 f"{growth:.1f}x"),
     ]  # fmt: skip
+    written_growth = written["stored_10k"] / written["stored_100"]
+    targets.append(
+        _target(
+            "state-file write, 10k vs 100 tasks stored",
+            written_growth,
+            "flat (<= 1.5x)",
+            written_growth <= 1.5,
+            f"{written_growth:.2f}x",
+        )
+    )
     costs = _costs.start_task_costs(max(1000, sizes.calls * 2))
     first = _fixed.first_calls(sizes.imports)
     interception = _fixed.interception(sizes.calls, sizes.repeat * 2)

@@ -7,7 +7,7 @@ import re
 import string
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Final
+from typing import Any, Final
 
 _CHINA_REGIONS = ("cn-",)
 _GOV_REGIONS = ("us-gov-",)
@@ -143,6 +143,28 @@ class Ids:
 
     def __init__(self, seed: int | None = None) -> None:
         self._random = random.Random(seed)
+
+    def state(self) -> list[Any]:
+        """The generator's position as plain JSON-able data (the server's state file)."""
+        version, words, gauss = self._random.getstate()
+        return [version, list(words), gauss]
+
+    @classmethod
+    def restored(cls, state: Any) -> Ids:
+        """An Ids that continues where `state()` was taken; ValueError on anything malformed."""
+        if not (isinstance(state, list) and len(state) == 3 and isinstance(state[1], list)):
+            raise ValueError("the id generator's state is not [version, words, gauss]")
+        version, words, gauss = state
+        if not all(type(word) is int and 0 <= word < 2**32 for word in words):
+            raise ValueError("the id generator's state words are not 32-bit integers")
+        if gauss is not None and type(gauss) is not float:
+            raise ValueError("the id generator's state is malformed")
+        ids = cls()
+        try:
+            ids._random.setstate((version, tuple(words), gauss))
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"the id generator's state is malformed: {error}") from None
+        return ids
 
     @property
     def random(self) -> random.Random:

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from typing import Any
 
 from . import _schema, clock
 from .backend import Backend, account_settings, lifecycle
 from .backend.operations import OPERATIONS
-from .controls import Call, Controls
+from .controls import Call, Controls, Source
 from .errors import EcsError, server_error, shown
+from .options import DEFAULT_ACCOUNT_ID as DEFAULT_ACCOUNT_ID
+from .options import DEFAULT_REGION as DEFAULT_REGION
 from .protocol import Reply, error_reply, new_request_id, operation_of, parse_body, reply
 
 logger = logging.getLogger("ecs_mock")
-DEFAULT_ACCOUNT_ID = "123456789012"
-DEFAULT_REGION = "us-east-1"
 # The backend reads no botocore: it asks the model (lazily) what account settings it knows.
 account_settings.model_facts = _schema.setting_facts
 
@@ -45,25 +46,56 @@ class Dispatcher:
         body: bytes | str | None,
         region: str | None,
         access_key: str | None,
+        *,
+        source: Source = "client",
+        account_id: str | None = None,
     ) -> Reply:
+        """Answer one request. `account_id` (the setup shortcuts') overrides the account the
+        access key maps to; `source` is what the call log records."""
         request_id = new_request_id()
+        region = region or DEFAULT_REGION
+        arrived = clock.now()
         try:
-            return self._handle(target, body, region or DEFAULT_REGION, access_key, request_id)
-        except EcsError as error:
-            return error_reply(error, request_id)
+            operation = operation_of(target)
+            params = parse_body(body)
+        except EcsError as undecoded:  # nothing to log: no operation or no parameters
+            return error_reply(undecoded, request_id)
+        account = account_id or self.account_for(access_key)
+        error: EcsError | None = None
+        try:
+            result = self._handle(operation, params, region, account, request_id)
+        except EcsError as refused:
+            error = refused
+            result = error_reply(refused, request_id)
+        except BaseException as bug:  # ResponseSchemaError, raised into the test: logged too
+            error = EcsError(type(bug).__name__, str(bug), 500)
+            result = error_reply(error, request_id)
+            raise
+        finally:
+            self.controls.record(
+                Call.received(
+                    operation=operation,
+                    params=params,
+                    body=body,
+                    region=region,
+                    account_id=account,
+                    source=source,
+                    time=arrived,
+                    status=result.status,
+                    error=error,
+                    response=result.body,
+                )
+            )
+        return result
 
     def _handle(
         self,
-        target: str | None,
-        body: bytes | str | None,
+        operation: str,
+        params: dict[str, Any],
         region: str,
-        access_key: str | None,
+        account_id: str,
         request_id: str,
     ) -> Reply:
-        operation = operation_of(target)
-        params = parse_body(body)
-        account_id = self.account_for(access_key)
-        self.controls.record(Call(operation, params, region, account_id))
         injected = self.controls.take_injected(operation)
         if injected is not None:
             raise injected
@@ -75,35 +107,46 @@ class Dispatcher:
         violation = _schema.request_violation(operation, params)
         if violation is not None:
             raise EcsError("InvalidParameterException", violation)
-        with self.backend.lock:
-            state = self.backend.region(account_id, region)
-            lifecycle.tick(state, clock.now())
+        backend = self.backend
+        with backend.lock:
+            state = backend.region(account_id, region)
             try:
+                lifecycle.tick(state, clock.now())
                 result = handler(state, params)
-            except EcsError:
-                raise
-            except Exception as bug:
-                logger.exception("ecs_mock failed on %s", operation)
-                raise server_error(
-                    f"ecs_mock internal error in {operation}: {shown(repr(bug), 500)}"
-                ) from bug
-            # Checked and encoded under the lock: a result may share lists with stored state,
-            # which another thread could change while it is being read. (The GIL serialises
-            # this work anyway, so holding the lock costs no throughput.)
-            try:
+                # Checked and encoded under the lock: a result may share lists with stored
+                # state, which another thread could change while it is being read. (The GIL
+                # serialises this work anyway, so holding the lock costs no throughput.)
                 _schema.check_response(operation, result)
-                return reply(200, result, request_id)
-            except ValueError as bug:  # NaN or infinity: the encoder refuses to emit them
-                error = _schema.ResponseSchemaError(
-                    f"{operation} response is not JSON (a non-finite number): {bug}"
-                )
-                if self.raise_schema_errors:
-                    raise error from bug
-                raise server_error(str(error)) from bug
+                answer = _encoded(operation, result, request_id)
+            except EcsError:
+                # Refused: the request changed nothing, but the lifecycle steps due before it
+                # did happen, and are kept.
+                backend.settle(state, accepted=False)
+                raise
             except _schema.ResponseSchemaError as bug:
+                backend.abandon()
                 if self.raise_schema_errors:
                     raise
                 raise server_error(str(bug)) from bug
+            except Exception as bug:
+                logger.exception("ecs_mock failed on %s", operation)
+                backend.abandon()
+                raise server_error(
+                    f"ecs_mock internal error in {operation}: {shown(repr(bug), 500)}"
+                ) from bug
+            # Only now is the request accepted: committed (to the state file, on the server)
+            # before the answer leaves; a commit that fails answers ServerException instead.
+            backend.settle(state)
+            return answer
+
+
+def _encoded(operation: str, result: dict[str, Any], request_id: str) -> Reply:
+    try:
+        return reply(200, result, request_id)
+    except ValueError as bug:  # NaN or infinity: the encoder refuses to emit them
+        raise _schema.ResponseSchemaError(
+            f"{operation} response is not JSON (a non-finite number): {bug}"
+        ) from bug
 
 
 def unsupported(operation: str) -> EcsError:

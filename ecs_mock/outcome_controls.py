@@ -15,6 +15,8 @@ from .backend import awslogs, lifecycle, outcomes, task_events, task_metadata
 from .backend.outcome_model import Outcome, Rule, RuleFunction
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from .backend.models import Task
     from .backend.state import Region
     from .dispatch import Dispatcher
@@ -27,7 +29,8 @@ class OutcomeControls:
 
         @property
         def dispatcher(self) -> Dispatcher: ...
-        def backend_region(self, region: str | None = None) -> Region: ...
+        def _backend_region(self, region: str | None = None) -> Region: ...
+        def _changing(self, region: str | None = None) -> AbstractContextManager[Region]: ...
         def _tasks(self, cluster: str | None, reference: str | None) -> list[Task]: ...
 
     def set_outcome(
@@ -59,8 +62,7 @@ class OutcomeControls:
                 raise ValueError("task= decides one task; the other criteria are for rules")
             if not isinstance(outcome, Outcome):
                 raise ValueError("a task's outcome must be an Outcome (functions are for rules)")
-            with self.dispatcher.backend.lock:
-                region = self.backend_region()
+            with self._changing() as region:
                 now = clock.now()
                 lifecycle.tick(region, now)
                 (target,) = self._tasks(cluster, task)
@@ -70,14 +72,14 @@ class OutcomeControls:
         if times is not None and (not isinstance(times, int) or times < 1):
             raise ValueError(f"times must be an int >= 1, got {times!r}")
         rule = Rule(outcome, family, started_by, container, group, cluster, times)
-        with self.dispatcher.backend.lock:
-            outcomes.add_rule(self.backend_region(), rule)
+        with self._changing() as region:
+            outcomes.add_rule(region, rule)
         return rule
 
     def clear_outcomes(self) -> None:
         """Forget every outcome rule and injected RunTask failure (decided tasks keep theirs)."""
         with self.dispatcher.backend.lock:
-            state = self.backend_region().outcomes
+            state = self._backend_region().outcomes
             state.rules.clear()
             state.run_task_failures.clear()
 
@@ -86,7 +88,7 @@ class OutcomeControls:
         """Scripted rules that raised or answered something other than an Outcome; each such
         task failed to start with the same words."""
         with self.dispatcher.backend.lock:
-            return list(self.backend_region().outcomes.errors)
+            return list(self._backend_region().outcomes.errors)
 
     def fail_run_task(self, reason: str = "RESOURCE:MEMORY", count: int = 1) -> None:
         """The next `count` RunTask calls (valid ones, after every check) place nothing and
@@ -97,8 +99,8 @@ class OutcomeControls:
             raise ValueError("reason must be a non-empty string")
         if not isinstance(count, int) or isinstance(count, bool) or count < 1:
             raise ValueError(f"count must be an int >= 1, got {count!r}")
-        with self.dispatcher.backend.lock:
-            outcomes.inject_run_task_failures(self.backend_region(), reason, count)
+        with self._changing() as region:
+            outcomes.inject_run_task_failures(region, reason, count)
 
     # -- what a launcher observes -----------------------------------------------------------
 
@@ -107,8 +109,7 @@ class OutcomeControls:
     ) -> list[str]:
         """The lines written to the task's awslogs streams (or `container`'s), oldest first:
         the mock's own copy, kept with or without moto."""
-        with self.dispatcher.backend.lock:
-            region = self.backend_region()
+        with self._changing() as region:  # reading applies the steps due, as an API read does
             lifecycle.tick(region, clock.now())
             (target,) = self._tasks(cluster, task)
             if container is not None and container not in {c.name for c in target.containers}:
@@ -121,8 +122,7 @@ class OutcomeControls:
         """The ECS events sent in this region (the newest 1,000), oldest first, as EventBridge
         delivers them; `detail_type` ("ECS Task State Change", "ECS Container Instance State
         Change") and `task` (an ARN or id) narrow them."""
-        with self.dispatcher.backend.lock:
-            region = self.backend_region()
+        with self._changing() as region:  # reading applies the steps due, as an API read does
             lifecycle.tick(region, clock.now())
             arn = None
             if task is not None:
@@ -134,8 +134,7 @@ class OutcomeControls:
     ) -> dict[str, Any]:
         """What the task metadata endpoint v4 answers: `/task` (no `container`), or a
         container's own metadata (`container` name, or "" for the first essential one)."""
-        with self.dispatcher.backend.lock:
-            region = self.backend_region()
+        with self._changing() as region:  # reading applies the steps due, as an API read does
             lifecycle.tick(region, clock.now())
             (target,) = self._tasks(cluster, task)
             if container is None:

@@ -23,6 +23,7 @@ class Reply:
     status: int
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
+    error: str | None = None  # the error code (`__type`) of an error reply, for the log
 
 
 # Request ids: one random UUID prefix per process and a counter, so that every id is unique and
@@ -53,7 +54,9 @@ def reply(status: int, payload: dict[str, Any], request_id: str | None = None) -
 
 def error_reply(error: EcsError, request_id: str | None = None) -> Reply:
     body = {"__type": error.code, "message": error.message, **error.fields}
-    return reply(error.status, body, request_id)
+    answer = reply(error.status, body, request_id)
+    answer.error = error.code
+    return answer
 
 
 def operation_of(target: str | None) -> str:

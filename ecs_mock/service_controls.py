@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 from . import clock
@@ -27,7 +28,11 @@ class ServiceControls:
     def dispatcher(self) -> Dispatcher:  # provided by the mock
         raise NotImplementedError
 
-    def backend_region(self, region: str | None = None) -> Region:  # provided by TestControls
+    def _backend_region(self, region: str | None = None) -> Region:  # provided by TestControls
+        raise NotImplementedError
+
+    def _changing(self, region: str | None = None) -> AbstractContextManager[Region]:
+        """Under the lock, settled at the end (provided by TestControls)."""
         raise NotImplementedError
 
     def fail_service_tasks(
@@ -49,8 +54,7 @@ class ServiceControls:
             raise ValueError("count must be at least 1")
         if stop_code not in ("TaskFailedToStart", "EssentialContainerExited"):
             raise ValueError("stop_code must be TaskFailedToStart or EssentialContainerExited")
-        with self.dispatcher.backend.lock:
-            region = self.backend_region()
+        with self._changing() as region:
             target = self._service(region, cluster, service)
             arn = None
             if task_definition is not None:
@@ -59,18 +63,20 @@ class ServiceControls:
                 except EcsError:
                     raise ValueError(f"no task definition {task_definition!r}") from None
             target.fail_rules.append(FailRule(arn, stop_code, reason, count))
+            region.touch(target)
 
     def clear_service_task_failures(self, service: str, *, cluster: str = "default") -> None:
         """New tasks of the service start normally again."""
-        with self.dispatcher.backend.lock:
-            self._service(self.backend_region(), cluster, service).fail_rules.clear()
+        with self._changing() as region:
+            target = self._service(region, cluster, service)
+            target.fail_rules.clear()
+            region.touch(target)
 
     def advance_scheduler(self, service: str | None = None, *, cluster: str = "default") -> None:
         """Run the scheduler now: one step of `service` (or of every service of `cluster`)
         after the due lifecycle steps, even if its next step is not due yet (a throttled
         retry, `service_step_seconds`). What the step starts moves on as the clock says."""
-        with self.dispatcher.backend.lock:
-            region = self.backend_region()
+        with self._changing() as region:
             now = clock.now()
             lifecycle.tick(region, now)
             found = find_cluster(region, cluster)
@@ -85,8 +91,7 @@ class ServiceControls:
 
     def service_events(self, service: str, *, cluster: str = "default") -> list[str]:
         """The service's event messages, newest first (as DescribeServices shows them)."""
-        with self.dispatcher.backend.lock:
-            region = self.backend_region()
+        with self._changing() as region:  # the due steps it applies are kept
             lifecycle.tick(region, clock.now())
             target = self._service(region, cluster, service)
             return [event["message"] for event in reversed(target.events)]
@@ -98,11 +103,11 @@ class ServiceControls:
         ignored by it (documented)."""
         if state not in ("ALARM", "OK"):
             raise ValueError("state must be ALARM or OK")
-        with self.dispatcher.backend.lock:
-            region = self.backend_region()
+        with self._changing() as region:
             now = clock.now()
             lifecycle.tick(region, now)
             region.alarm_states[alarm] = state
+            region.touch(region)  # the regions row keeps the alarm states
             for cluster in region.clusters.values():
                 for target in cluster.services.values():
                     names = (target.deployment_config.get("alarms") or {}).get("alarmNames", [])

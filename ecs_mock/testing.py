@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from . import _schema, clock
 from .arns import parse_arn
+from .assertions import CallAssertions
 from .backend import instance_hooks, lifecycle, outcomes, provisioning
 from .backend.capacity import FARGATE_PROVIDERS
 from .backend.container_instances import AGENT_CAPABILITIES
@@ -20,7 +23,7 @@ from .protocol import TARGET_PREFIX
 from .service_controls import ServiceControls
 
 if TYPE_CHECKING:
-    from .controls import Call
+    from .controls import Call, Controls
     from .dispatch import Dispatcher
 
 _DEFAULT_CONTAINER = {
@@ -31,18 +34,24 @@ _DEFAULT_CONTAINER = {
 }
 
 
-class TestControls(OutcomeControls, ServiceControls):
-    """Everything a test needs beyond boto3 itself. Every shortcut goes through the same
-    validation as the API (they are API calls), except where the API has no way in
-    (agent connectivity, ENI slots, forcing lifecycle steps)."""
+class TestControls(OutcomeControls, ServiceControls, CallAssertions):
+    """The setup shortcuts, test controls and call log of a mock: the type of the `ecs_mock`
+    fixture's value (an `EcsMock`) and of the local server's `app.view()`.
+
+    Every shortcut goes through the same validation as the API (they are API calls, logged
+    with `source="shortcut"`), acting in this object's `account_id` and `region`, except where
+    the API has no way in (agent connectivity, ENI slots, forcing lifecycle steps)."""
 
     __test__ = False  # not a pytest test class
     account_id: str
     region: str
 
     @property
-    def dispatcher(self) -> Dispatcher:  # provided by the mock
+    def dispatcher(self) -> Dispatcher:  # provided by the mock; internal
         raise NotImplementedError
+
+    def _log(self) -> Controls:
+        return self.dispatcher.controls
 
     # -- calling the API without a client ---------------------------------------------------
 
@@ -50,7 +59,12 @@ class TestControls(OutcomeControls, ServiceControls):
         """Run one ECS operation in this mock's account and region; raise EcsError on error."""
         dispatcher = self.dispatcher
         reply = dispatcher.handle(
-            TARGET_PREFIX + operation, json.dumps(params), region or self.region, None
+            TARGET_PREFIX + operation,
+            json.dumps(params),
+            region or self.region,
+            None,
+            source="shortcut",
+            account_id=self.account_id,
         )
         body: dict[str, Any] = json.loads(reply.body)
         if reply.status != 200:
@@ -59,15 +73,16 @@ class TestControls(OutcomeControls, ServiceControls):
 
     @property
     def calls(self) -> list[Call]:
-        """Every request received, in order, including refused ones."""
-        return self.dispatcher.controls.recorded()
+        """The requests received, oldest first, refused ones included, from clients and from
+        setup shortcuts (see `Call.source`); the oldest are dropped past the log's byte bound."""
+        return self._log().recorded()
 
     def calls_to(self, operation: str) -> list[Call]:
         return [call for call in self.calls if call.operation == operation]
 
     def clear_calls(self) -> None:
-        """Forget the calls received so far (injected errors stay queued)."""
-        self.dispatcher.controls.clear_calls()
+        """Forget the calls received so far, and their counts (injected errors stay queued)."""
+        self._log().clear_calls()
 
     def inject_error(
         self,
@@ -125,80 +140,78 @@ class TestControls(OutcomeControls, ServiceControls):
         `ecs.capability.external` attribute), for the EXTERNAL launch type.
         `capacity_provider` makes it one of that Auto Scaling group provider's instances (the
         provider must exist); tasks waiting for that provider's capacity are placed on it if
-        they fit."""
+        they fit. Refused (ValueError, or EcsError from the API) before anything is created."""
+        for name, value in (("gpus", gpus), ("eni_slots", eni_slots), ("cpu", cpu)):
+            if value is not None and not _is_whole(value):
+                raise ValueError(f"{name} must be an int >= 0, got {value!r}")
+        if memory is not None and not _is_whole(memory):
+            raise ValueError(f"memory must be an int >= 0, got {memory!r}")
+        for name, listed in (("ports", ports), ("udp_ports", udp_ports)):
+            if listed is not None and not (
+                isinstance(listed, list) and all(_is_whole(port) for port in listed)
+            ):
+                raise ValueError(f"{name} must be a list of port numbers, got {listed!r}")
         if capacity_provider is not None and external:
             # "You cannot use capacity providers for tasks that run on external container
             # instances" (developer guide).
             raise ValueError("an ECS Anywhere (external) instance has no capacity provider")
-        if capacity_provider is not None and not active_provider(
-            self.backend_region(), capacity_provider
-        ):
-            raise ValueError(
-                f"no Auto Scaling group capacity provider {capacity_provider!r} (create it "
-                "with CreateCapacityProvider first)"
-            )
-        existing = self.backend_region().clusters.get(cluster)
-        if existing is None or existing.status != "ACTIVE":
-            self.create_cluster(cluster)
-        prefix = "mi-" if external else "i-"
-        document = {
-            "instanceId": prefix + self.backend_region().ids.hex(17),
-            "instanceType": instance_type,
-            "availabilityZone": availability_zone or f"{self.region}a",
-            "region": self.region,
-        }
-        resources = []
-        if cpu is not None:
-            resources.append({"name": "CPU", "type": "INTEGER", "integerValue": cpu})
-        if memory is not None:
-            resources.append({"name": "MEMORY", "type": "INTEGER", "integerValue": memory})
-        if ports is not None:
-            resources.append(
-                {"name": "PORTS", "type": "STRINGSET", "stringSetValue": [str(p) for p in ports]}
-            )
-        if udp_ports is not None:
-            resources.append(
+        dispatcher = self.dispatcher
+        # One lock around every step: no other call sees the instance before its ENI slots and
+        # capacity provider.
+        with dispatcher.backend.lock:
+            if capacity_provider is not None and not (
+                isinstance(capacity_provider, str)
+                and active_provider(self._backend_region(), capacity_provider)
+            ):
+                raise ValueError(
+                    f"no Auto Scaling group capacity provider {capacity_provider!r} (create it "
+                    "with CreateCapacityProvider first)"
+                )
+            existing = self._backend_region().clusters.get(cluster)
+            created = existing is None or existing.status != "ACTIVE"
+            if created:
+                self.create_cluster(cluster)
+            params = self._registration(cluster, cpu, memory, ports, udp_ports, gpus)
+            prefix = "mi-" if external else "i-"
+            params["instanceIdentityDocument"] = json.dumps(
                 {
-                    "name": "PORTS_UDP",
-                    "type": "STRINGSET",
-                    "stringSetValue": [str(p) for p in udp_ports],
+                    "instanceId": prefix + self._backend_region().ids.hex(17),
+                    "instanceType": instance_type,
+                    "availabilityZone": availability_zone or f"{self.region}a",
+                    "region": self.region,
                 }
             )
-        params: dict[str, Any] = {
-            "cluster": cluster,
-            "instanceIdentityDocument": json.dumps(document),
-            "totalResources": resources,
-            "platformDevices": [{"id": f"gpu-{n}", "type": "GPU"} for n in range(gpus)],
-        }
-        if attributes is not None:
-            params["attributes"] = attributes
-        if external:
-            # An ECS Anywhere agent: the usual capabilities but task ENIs (no awsvpc there).
-            capabilities = [
-                name for name in AGENT_CAPABILITIES if name != "ecs.capability.task-eni"
-            ]
-            params["attributes"] = [
-                *params.get("attributes", []),
-                *({"name": name} for name in (*capabilities, EXTERNAL_CAPABILITY)),
-            ]
-        arn = str(
-            self.call("RegisterContainerInstance", **params)["containerInstance"][
-                "containerInstanceArn"
-            ]
-        )
-        if eni_slots is not None or capacity_provider is not None:
-            with self.dispatcher.backend.lock:
-                region = self.backend_region()
-                instance = self._instance(cluster, arn)
-                if eni_slots is not None:
-                    instance.resources.eni_slots = eni_slots
-                if capacity_provider is not None:
-                    instance.capacity_provider = capacity_provider
-                now = clock.now()
-                lifecycle.tick(region, now)
-                provisioning.instances_changed(
-                    region, find_cluster(region, cluster), [instance], now
-                )
+            if attributes is not None:
+                params["attributes"] = attributes
+            if external:
+                # An ECS Anywhere agent: the usual capabilities but task ENIs (no awsvpc there).
+                capabilities = [
+                    name for name in AGENT_CAPABILITIES if name != "ecs.capability.task-eni"
+                ]
+                params["attributes"] = [
+                    *params.get("attributes", []),
+                    *({"name": name} for name in (*capabilities, EXTERNAL_CAPABILITY)),
+                ]
+            try:
+                registered = self.call("RegisterContainerInstance", **params)
+            except EcsError:
+                if created:  # refused: leave no cluster behind either
+                    self.call("DeleteCluster", cluster=cluster)
+                raise
+            arn = str(registered["containerInstance"]["containerInstanceArn"])
+            if eni_slots is not None or capacity_provider is not None:
+                with self._changing() as region:
+                    instance = self._instance(cluster, arn)
+                    if eni_slots is not None:
+                        instance.resources.eni_slots = eni_slots
+                    if capacity_provider is not None:
+                        instance.capacity_provider = capacity_provider
+                    region.touch(instance)
+                    now = clock.now()
+                    lifecycle.tick(region, now)
+                    provisioning.instances_changed(
+                        region, find_cluster(region, cluster), [instance], now
+                    )
         return arn
 
     def scale_out(self, provider: str, count: int = 1, **instance: Any) -> list[str]:
@@ -212,7 +225,7 @@ class TestControls(OutcomeControls, ServiceControls):
         if "capacity_provider" in instance or "cluster" in instance:
             raise ValueError("scale_out takes the provider's own cluster and name")
         with self.dispatcher.backend.lock:
-            found = active_provider(self.backend_region(), provider)
+            found = active_provider(self._backend_region(), provider)
             if found is None:
                 raise ValueError(f"no Auto Scaling group capacity provider {provider!r}")
             if found.cluster is None:
@@ -226,19 +239,60 @@ class TestControls(OutcomeControls, ServiceControls):
             for _ in range(count)
         ]
 
+    @staticmethod
+    def _registration(
+        cluster: str,
+        cpu: int | None,
+        memory: int | None,
+        ports: list[int] | None,
+        udp_ports: list[int] | None,
+        gpus: int,
+    ) -> dict[str, Any]:
+        resources: list[dict[str, Any]] = []
+        if cpu is not None:
+            resources.append({"name": "CPU", "type": "INTEGER", "integerValue": cpu})
+        if memory is not None:
+            resources.append({"name": "MEMORY", "type": "INTEGER", "integerValue": memory})
+        for name, listed in (("PORTS", ports), ("PORTS_UDP", udp_ports)):
+            if listed is not None:
+                values = [str(port) for port in listed]
+                resources.append({"name": name, "type": "STRINGSET", "stringSetValue": values})
+        return {
+            "cluster": cluster,
+            "totalResources": resources,
+            "platformDevices": [{"id": f"gpu-{n}", "type": "GPU"} for n in range(gpus)],
+        }
+
     def add_subnet(self, subnet_id: str, availability_zone: str, region: str | None = None) -> None:
         """Declare a subnet's zone, so that StartTask can refuse an awsvpc task on an instance
         in another zone (failure LOCATION). Subnets moto's active `mock_aws` knows need no
         declaring; undeclared, unknown subnets are never checked."""
         if not subnet_id or not availability_zone:
             raise ValueError("subnet_id and availability_zone must not be empty")
-        with self.dispatcher.backend.lock:
-            self.backend_region(region).subnet_zones[subnet_id] = availability_zone
+        with self._changing(region) as state:
+            state.subnet_zones[subnet_id] = availability_zone
+            state.touch(state)
 
     # -- steering what the API cannot -------------------------------------------------------
 
-    def backend_region(self, region: str | None = None) -> Region:
+    def _backend_region(self, region: str | None = None) -> Region:
+        """The in-memory state of this object's account in `region` (internal: its types
+        change between releases; inspect resources through the API instead)."""
         return self.dispatcher.backend.region(self.account_id, region or self.region)
+
+    @contextmanager
+    def _changing(self, region: str | None = None) -> Iterator[Region]:
+        """A control that changes state directly: under the lock, and settled (kept, and
+        written to the server's state file) at the end, like an API call."""
+        backend = self.dispatcher.backend
+        with backend.lock:
+            state = self._backend_region(region)
+            try:
+                yield state
+            except BaseException:
+                backend.settle(state, accepted=False)
+                raise
+            backend.settle(state)
 
     def set_agent_connected(
         self, instance: str, connected: bool, cluster: str | None = None
@@ -247,14 +301,14 @@ class TestControls(OutcomeControls, ServiceControls):
 
         `instance` is an ARN (its cluster is taken from it) or an id in `cluster` (default
         "default")."""
-        with self.dispatcher.backend.lock:
-            region = self.backend_region()
+        with self._changing() as region:
             found = self._instance(cluster, instance)
             if found.agent_connected != connected:
                 # Mock decision: an agent connection change is a container instance state
                 # change: it bumps the instance's version (and sends its event).
                 found.version += 1
             found.agent_connected = connected
+            region.touch(found)
             if connected:
                 now = clock.now()
                 lifecycle.tick(region, now)
@@ -272,8 +326,7 @@ class TestControls(OutcomeControls, ServiceControls):
         the region."""
         if state not in lifecycle.REACHABLE:
             raise ValueError(f"state must be one of {', '.join(lifecycle.REACHABLE)}")
-        with self.dispatcher.backend.lock:
-            region = self.backend_region()
+        with self._changing() as region:
             now = clock.now()
             lifecycle.tick(region, now)
             for target in self._tasks(cluster, task):
@@ -287,19 +340,18 @@ class TestControls(OutcomeControls, ServiceControls):
         again."""
         if provider not in FARGATE_PROVIDERS:
             raise ValueError(f"provider must be one of {', '.join(FARGATE_PROVIDERS)}")
-        with self.dispatcher.backend.lock:
-            unavailable = self.backend_region().capacity_unavailable
+        with self._changing() as region:
             if available:
-                unavailable.discard(provider)
+                region.capacity_unavailable.discard(provider)
             else:
-                unavailable.add(provider)
+                region.capacity_unavailable.add(provider)
+            region.touch(region)
 
     def interrupt_spot(self, task: str, cluster: str | None = None) -> None:
         """Interrupt a FARGATE_SPOT task now, as the two-minute warning does: while it stops
         its stopCode is TerminationNotice, once STOPPED SpotInterruption; stoppedReason
         "Your Spot Task was interrupted."."""
-        with self.dispatcher.backend.lock:
-            region = self.backend_region()
+        with self._changing() as region:
             now = clock.now()
             lifecycle.tick(region, now)
             (target,) = self._tasks(cluster, task)
@@ -325,8 +377,7 @@ class TestControls(OutcomeControls, ServiceControls):
         EssentialContainerExited, a non-essential one leaves it running."""
         if not isinstance(exit_code, int) or isinstance(exit_code, bool):
             raise ValueError(f"exit_code must be an int, got {exit_code!r}")
-        with self.dispatcher.backend.lock:
-            region = self.backend_region()
+        with self._changing() as region:
             now = clock.now()
             lifecycle.tick(region, now)
             (target,) = self._tasks(cluster, task)
@@ -335,7 +386,7 @@ class TestControls(OutcomeControls, ServiceControls):
             lifecycle.exit_container(region, target, container, exit_code, reason, now)
 
     def _instance(self, cluster: str | None, reference: str) -> Any:
-        region = self.backend_region()
+        region = self._backend_region()
         if cluster is None:
             # A long-format ARN names its cluster: container-instance/<cluster>/<id>.
             parsed = parse_arn(reference)
@@ -352,7 +403,7 @@ class TestControls(OutcomeControls, ServiceControls):
         return instance
 
     def _tasks(self, cluster: str | None, reference: str | None) -> list[Task]:
-        region = self.backend_region()
+        region = self._backend_region()
         if cluster is None:
             if reference is None:
                 return list(region.tasks.values())
@@ -368,3 +419,7 @@ class TestControls(OutcomeControls, ServiceControls):
         if task is None:
             raise ValueError(f"no task {shown(reference)!r} in cluster {shown(cluster)!r}")
         return [task]
+
+
+def _is_whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0

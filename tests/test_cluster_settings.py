@@ -52,7 +52,7 @@ def test_namespaces_of_elsewhere_or_badly_named_are_refused(ecs_mock: EcsMock, e
         with pytest.raises(ecs.exceptions.InvalidParameterException):
             ecs.create_cluster(clusterName="web", serviceConnectDefaults={"namespace": bad})
     assert ecs.list_clusters()["clusterArns"] == []
-    assert ecs_mock.backend_region().namespaces == {}
+    assert ecs_mock._backend_region().namespaces == {}
 
 
 def test_create_without_defaults_has_none(ecs_mock: EcsMock, ecs: Any) -> None:

@@ -72,7 +72,7 @@ def in_process() -> Iterator[Door]:
         yield Door(
             mock,
             lambda: boto3.session.Session().client("ecs", region_name="us-east-1", config=NO_RETRY),
-            lambda: len(mock.calls),
+            lambda: mock.dispatcher.controls.received,  # the log itself keeps the newest
         )
 
 
@@ -89,7 +89,7 @@ def over_http() -> Iterator[Door]:
                 aws_secret_access_key="secret",
                 config=NO_RETRY,
             ),
-            lambda: len(server.app.controls.calls),
+            lambda: server.app.controls.received,
         )
 
 

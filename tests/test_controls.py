@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
-from ecs_mock import EcsMock
+from ecs_mock import EcsError, EcsMock
 
 
 def _instance_and_definition(mock: EcsMock) -> str:
@@ -164,3 +164,86 @@ def test_call_log_records_operation_and_parameters(ecs_mock: EcsMock, ecs: Any) 
     ]
     assert ecs_mock.calls[0].region == "us-east-1"
     assert ecs_mock.calls[0].account_id == "123456789012"
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"eni_slots": -1}, "eni_slots must be an int >= 0"),
+        ({"eni_slots": "3"}, "eni_slots must be an int >= 0"),
+        ({"gpus": 1.5}, "gpus must be an int >= 0"),
+        ({"cpu": True}, "cpu must be an int >= 0"),
+        ({"ports": [80, "abc"]}, "ports must be a list of port numbers"),
+        ({"udp_ports": 53}, "udp_ports must be a list of port numbers"),
+        ({"capacity_provider": "missing"}, "no Auto Scaling group capacity provider"),
+        ({"capacity_provider": 7}, "no Auto Scaling group capacity provider"),
+        ({"external": True, "eni_slots": -1}, "eni_slots must be an int >= 0"),
+    ],
+)
+def test_add_container_instance_refuses_before_registering(
+    ecs_mock: EcsMock, ecs: Any, options: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        ecs_mock.add_container_instance("fresh", **options)
+    assert ecs.list_clusters()["clusterArns"] == []  # not even the cluster
+    assert ecs_mock.calls_to("RegisterContainerInstance") == []
+
+
+def test_add_container_instance_refused_by_the_api_leaves_no_cluster(
+    ecs_mock: EcsMock, ecs: Any
+) -> None:
+    with pytest.raises(EcsError, match="InvalidParameterException"):
+        ecs_mock.add_container_instance("fresh", attributes=[{"name": " padded "}])
+    assert ecs.list_clusters()["clusterArns"] == []
+    ecs_mock.create_cluster("kept")
+    with pytest.raises(EcsError):
+        ecs_mock.add_container_instance("kept", attributes=[{"name": " padded "}])
+    assert ecs.list_clusters()["clusterArns"] == [
+        "arn:aws:ecs:us-east-1:123456789012:cluster/kept"
+    ]  # a cluster that was there before stays
+
+
+def test_eni_slots_apply_to_the_registered_instance(ecs_mock: EcsMock, ecs: Any) -> None:
+    instance = ecs_mock.add_container_instance("default", instance_type="c5.large", eni_slots=1)
+    ecs_mock.register_task_definition("net", networkMode="awsvpc")
+    network = {"awsvpcConfiguration": {"subnets": ["subnet-1"]}}
+    first = ecs.start_task(
+        taskDefinition="net", containerInstances=[instance], networkConfiguration=network
+    )
+    second = ecs.start_task(
+        taskDefinition="net", containerInstances=[instance], networkConfiguration=network
+    )
+    assert len(first["tasks"]) == 1
+    assert second["failures"] == [{"arn": instance, "reason": "RESOURCE:ENI"}]
+
+
+def test_external_and_capacity_provider_apply_to_the_registered_instance(
+    ecs_mock: EcsMock, ecs: Any
+) -> None:
+    ecs.create_capacity_provider(
+        name="asg-provider", autoScalingGroupProvider={"autoScalingGroupArn": "g"}
+    )
+    anywhere = ecs_mock.add_container_instance("default", external=True)
+    grouped = ecs_mock.add_container_instance("default", capacity_provider="asg-provider")
+    described = {
+        item["containerInstanceArn"]: item
+        for item in ecs.describe_container_instances(containerInstances=[anywhere, grouped])[
+            "containerInstances"
+        ]
+    }
+    assert described[anywhere]["ec2InstanceId"].startswith("mi-")
+    assert {"name": "ecs.capability.external"} in described[anywhere]["attributes"]
+    assert "capacityProviderName" not in described[anywhere]
+    assert described[grouped]["capacityProviderName"] == "asg-provider"
+    assert described[grouped]["ec2InstanceId"].startswith("i-")
+
+
+def test_server_views_act_in_their_own_account() -> None:
+    from ecs_mock.server import EcsServer
+
+    with EcsServer(port=0, empty=True) as server:
+        view = server.app.view(account_id="111122223333", region="eu-west-1")
+        instance = view.add_container_instance("default", eni_slots=1)
+        assert instance.startswith("arn:aws:ecs:eu-west-1:111122223333:container-instance/")
+        assert view.call("ListContainerInstances")["containerInstanceArns"] == [instance]
+        assert server.app.view().call("ListClusters")["clusterArns"] == []

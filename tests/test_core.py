@@ -242,3 +242,112 @@ def test_every_implemented_operation_is_in_the_model() -> None:
     # An older botocore's model (1.34.17, the oldest supported) lacks the operations ECS added
     # since; with the newest model the difference is empty.
     assert set(OPERATIONS) - schema.known_operations() <= ADDED_SINCE_OLDEST
+
+
+# -- the mock object: options, handle ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"account_id": 123456789012}, TypeError, "account_id must be a string of 12 digits"),
+        ({"account_id": "12345678901"}, ValueError, "account_id must be a string of 12 digits"),
+        ({"account_id": "١٢٣٤٥٦٧٨٩٠١٢"}, ValueError, "account_id must be a string of 12 digits"),
+        ({"region": "us_east_1"}, ValueError, "region must be an AWS region name"),
+        ({"region": None}, TypeError, "region must be a string"),
+        ({"seed": "7"}, TypeError, "seed must be an int or None"),
+        ({"seed": True}, TypeError, "seed must be an int or None"),
+        ({"access_keys": ["AKIA"]}, TypeError, "access_keys must map access key ids"),
+        ({"access_keys": {"AKIA": 1}}, TypeError, r"access_keys\['AKIA'\] must be a string"),
+        ({"access_keys": {"": "111111111111"}}, TypeError, "each key must be an access key id"),
+        ({"pending_seconds": float("nan")}, ValueError, "pending_seconds must be a finite"),
+        ({"stopping_seconds": float("inf")}, ValueError, "stopping_seconds must be a finite"),
+        ({"provisioning_seconds": -1}, ValueError, "provisioning_seconds must be a finite"),
+        ({"deprovisioning_seconds": "5"}, TypeError, "deprovisioning_seconds must be a number"),
+        ({"pending_seconds": True}, TypeError, "pending_seconds must be a number"),
+        ({"capacity_wait_seconds": -5}, ValueError, "capacity_wait_seconds must be a finite"),
+        ({"service_step_seconds": float("nan")}, ValueError, "service_step_seconds must be a"),
+        ({"service_healthy_after_seconds": "1"}, TypeError, "service_healthy_after_seconds"),
+    ],
+)
+def test_every_bad_option_is_refused_by_name(
+    options: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        mock_ecs(**options)
+    assert not INTERCEPTOR.active
+
+
+def test_current_is_the_innermost_active_mock() -> None:
+    with pytest.raises(RuntimeError, match="No ecs_mock mock is active"):
+        mock_ecs.current()
+    with mock_ecs() as outer:
+        assert mock_ecs.current() is outer
+        with mock_ecs(account_id="111122223333") as inner:
+            assert mock_ecs.current() is inner
+        assert mock_ecs.current() is outer
+
+    @mock_ecs(seed=3)
+    def decorated() -> EcsMock:
+        return mock_ecs.current()
+
+    handle = decorated()
+    assert handle.seed == 3
+    assert not handle.active
+
+
+def test_every_timing_option_reaches_the_decorated_functions_state() -> None:
+    timings = {
+        "capacity_wait_seconds": 60.0,
+        "service_step_seconds": 2.0,
+        "service_healthy_after_seconds": 3.0,
+        "pending_seconds": 4.0,
+    }
+
+    @mock_ecs(**timings)
+    def decorated() -> Any:
+        return mock_ecs.current().backend.timings
+
+    seen = decorated()
+    assert (seen.capacity_wait, seen.service_step, seen.service_healthy_after, seen.pending) == (
+        60.0,
+        2.0,
+        3.0,
+        4.0,
+    )
+    assert repr(mock_ecs(capacity_wait_seconds=60)) == "<mock_ecs(capacity_wait_seconds=60)>"
+    assert repr(mock_ecs(capacity_wait_seconds=1800)) == "<mock_ecs()>"  # the default
+
+
+def test_an_inactive_mock_says_how_to_activate_it() -> None:
+    mock = mock_ecs(account_id="111122223333")
+    with pytest.raises(RuntimeError) as raised:
+        _ = mock.calls
+    message = str(raised.value)
+    assert "mock_ecs(account_id='111122223333'), is not active" in message
+    assert "while a function or class it decorates runs" in message
+    assert repr(mock) == "<mock_ecs(account_id='111122223333')>"
+    with mock:
+        assert re.fullmatch(
+            r"<mock_ecs\(account_id='111122223333'\), started at tests/test_core\.py:\d+ "
+            r"\(in test_an_inactive_mock_says_how_to_activate_it\)>",
+            repr(mock),
+        )
+
+
+def test_the_package_imports_botocore_only_when_used(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import sys
+
+        def test_it():
+            import ecs_mock
+            import ecs_mock.plugin
+            assert "botocore" not in sys.modules
+            assert ecs_mock.mock_ecs.current  # now it is imported
+            assert "botocore" in sys.modules
+            assert set(ecs_mock.__all__) <= set(dir(ecs_mock))
+        """
+    )
+    # the plugin is loaded (it is installed); botocore is imported by nothing else here
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)

@@ -103,6 +103,11 @@ def test_data_shows_instances_tasks_and_recent_calls(server: EcsServer) -> None:
     operations = [call["operation"] for call in shown["calls"]]
     assert operations[:2] == ["DescribeServices", "DescribeClusters"]  # newest first
     assert "RunTask" in operations
+    refused = shown["calls"][0]  # the DescribeServices of a missing cluster
+    assert (refused["status"], refused["error"]) == (400, "ClusterNotFoundException")
+    assert "error" not in shown["calls"][1]  # DescribeClusters: failures, not an error
+    assert shown["calls"][1]["status"] == 200
+    assert isinstance(refused["at"], float)
 
 
 def test_dashboard_is_read_only(server: EcsServer) -> None:

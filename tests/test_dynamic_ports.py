@@ -85,7 +85,7 @@ def test_a_task_needing_more_dynamic_ports_than_are_free_is_not_placed(
 
 
 def test_static_ports_in_the_dynamic_range_count_against_it(ecs_mock: EcsMock, ecs: Any) -> None:
-    static = [str(port) for port in range(49153, 49153 + 90)]  # (no agent ports: replaced)
+    static = list(range(49153, 49153 + 90))  # (no agent ports: replaced)
     instance = ecs_mock.add_container_instance("default", memory=10_000, ports=static)
     full = _definition(ecs_mock, "full", 1000)
     rest = _definition(ecs_mock, "rest", len(DYNAMIC) - 16 * 1000 - 90)  # 293

@@ -317,7 +317,7 @@ def test_delete_drains_then_the_service_is_inactive_then_gone() -> None:
         ecs.delete_cluster(cluster="default")
         assert ecs.list_clusters()["clusterArns"] == []
         # A deleted cluster is kept INACTIVE for a week (README, Clusters).
-        assert [c.status for c in mock.backend_region().clusters.values()] == ["INACTIVE"]
+        assert [c.status for c in mock._backend_region().clusters.values()] == ["INACTIVE"]
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,6 @@ import pytest
 from botocore.exceptions import ClientError
 
 from ecs_mock import EcsMock, mock_ecs
-from ecs_mock.intercept import INTERCEPTOR
 
 KEYS = {"AKIAACCOUNTONE000001": "111111111111", "AKIAACCOUNTTWO000002": "222222222222"}
 
@@ -66,9 +65,11 @@ def test_decorator(n):
 def test_context_manager_and_nested(n):
     with mock_ecs():
         leave_traces(f"outer-{n}")
-        with mock_ecs(account_id="999999999999"):
-            # nested: same state, created with the outermost options
+        with mock_ecs():  # same options: joins the outer state
             assert len(ecs().list_clusters()["clusterArns"]) == 1
+        with mock_ecs(account_id="999999999999"):  # other options: a state of its own
+            leave_traces(f"inner-{n}")
+        assert len(ecs().list_clusters()["clusterArns"]) == 1  # the outer state is back
     with mock_ecs():
         leave_traces(f"again-{n}")
 
@@ -92,21 +93,78 @@ def test_no_state_leaks_between_tests(pytester: pytest.Pytester, workers: list[s
         result.stdout.fnmatch_lines(["*2 workers*"])
 
 
-def test_after_a_test_the_mock_is_gone(ecs_mock: EcsMock) -> None:
+GONE_SUITE = """
+import gc
+import os
+import weakref
+
+import boto3
+import pytest
+from botocore.endpoint import Endpoint
+from botocore.hooks import HierarchicalEmitter
+
+from ecs_mock import mock_ecs
+from ecs_mock.intercept import INTERCEPTOR
+
+ORIGINALS = (
+    HierarchicalEmitter.__dict__["emit"],
+    HierarchicalEmitter.__dict__["emit_until_response"],
+    Endpoint.__dict__["_send"],
+)
+def environment():
+    return {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+
+ENVIRONMENT = environment()
+SEEN = {}
+
+@pytest.mark.ecs_mock(account_id="210987654321")
+def test_uses_the_fixture(ecs_mock):
     assert INTERCEPTOR.active
-    ecs_mock.create_cluster("x")
-    with mock_ecs():  # nested in the fixture: shares its state
-        assert len(_clusters(_client())) == 1
+    ecs_mock.add_container_instance("left-behind")
+    boto3.client("ecs", region_name="us-east-1").list_clusters()
+    SEEN["mock"] = ecs_mock
+    SEEN["state"] = weakref.ref(ecs_mock.backend)
+
+def test_after_it_nothing_remains():
+    mock = SEEN["mock"]
+    assert not mock.active
+    assert not INTERCEPTOR.active
+    assert (
+        HierarchicalEmitter.__dict__["emit"],
+        HierarchicalEmitter.__dict__["emit_until_response"],
+        Endpoint.__dict__["_send"],
+    ) == ORIGINALS
+    assert environment() == ENVIRONMENT
+    with pytest.raises(RuntimeError, match="No ecs_mock mock is active"):
+        mock_ecs.current()
+    with pytest.raises(RuntimeError, match="is not active"):
+        mock.calls
+    gc.collect()
+    assert SEEN["state"]() is None, "the test's backend is still referenced"
+    with mock_ecs(account_id="210987654321") as fresh:
+        assert fresh.call("ListClusters")["clusterArns"] == []
+"""
 
 
-def test_nested_mock_keeps_the_outer_options() -> None:
-    with mock_ecs(account_id="111122223333"):
-        with mock_ecs(account_id="444455556666"):
+def test_after_a_test_the_mock_is_gone(pytester: pytest.Pytester) -> None:
+    """After a test using the fixture ends: the interceptor is uninstalled, botocore and the
+    environment are as they were, and the test's state is gone (garbage, not kept anywhere)."""
+    pytester.makepyfile(test_gone=GONE_SUITE)
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+def test_nested_mock_with_other_options_gets_a_state_of_its_own() -> None:
+    with mock_ecs(account_id="111122223333") as outer:
+        outer.create_cluster("outer")
+        with mock_ecs(account_id="444455556666") as inner:
             arn = _client().create_cluster(clusterName="n")["cluster"]["clusterArn"]
-        assert arn == "arn:aws:ecs:us-east-1:111122223333:cluster/n"
-        assert _clusters(_client()) == [arn]
+            assert arn == "arn:aws:ecs:us-east-1:444455556666:cluster/n"
+            assert _clusters(_client()) == [arn]  # the outer state is not visible
+            assert inner.calls_to("CreateCluster")[0].account_id == "444455556666"
+        assert _clusters(_client()) == ["arn:aws:ecs:us-east-1:111122223333:cluster/outer"]
+        assert [c.operation for c in outer.calls] == ["CreateCluster", "ListClusters"]
     with mock_ecs(account_id="444455556666"):
-        assert _clusters(_client()) == []  # the outermost stop dropped everything
+        assert _clusters(_client()) == []  # each state went with its mock
 
 
 def test_reset_forgets_resources_but_keeps_intercepting(ecs_mock: EcsMock) -> None:

@@ -7,6 +7,7 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -32,7 +33,10 @@ def client(url: str) -> Any:
 
 def post(url: str, route: str, payload: dict[str, Any]) -> dict[str, Any]:
     request = urllib.request.Request(
-        f"{url}/_ecs_mock/{route}", data=json.dumps(payload).encode(), method="POST"
+        f"{url}/_ecs_mock/{route}",
+        data=json.dumps(payload).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request) as response:
         result: dict[str, Any] = json.loads(response.read())
@@ -156,42 +160,24 @@ def test_default_cluster_option() -> None:
         mock_ecs(default_cluster="yes")  # type: ignore[arg-type]
 
 
-def test_a_state_file_keeps_events_logs_data_rules_and_settings() -> None:
-    from ecs_mock import Outcome
-    from ecs_mock.backend import Backend
-    from ecs_mock.persistence import dumps, loads
-
-    with mock_ecs() as mock:
-        ecs = boto3.client("ecs", region_name="us-east-1")
-        ecs.put_account_setting(name="containerInsights", value="enabled")
-        mock.create_cluster()
-        mock.add_container_instance()
-        mock.register_task_definition(
-            "app",
-            containers=[
-                {
-                    "name": "main",
-                    "image": "app:1",
-                    "memory": 128,
-                    "logConfiguration": {
-                        "logDriver": "awslogs",
-                        "options": {"awslogs-group": "/g", "awslogs-region": "us-east-1"},
-                    },
-                }
-            ],
+def test_a_state_file_keeps_account_settings(tmp_path: Path) -> None:
+    """Account settings are API state: a restarted server has them. (Outcome rules, events and
+    log lines are a test's controls and observations: not kept.)"""
+    path = tmp_path / "state.db"
+    with EcsServer(port=0, empty=True, state_file=path) as first:
+        client(first.url).put_account_setting(name="containerInsights", value="enhanced")
+        client(first.url).put_account_setting_default(name="taskLongArnFormat", value="disabled")
+    with EcsServer(port=0, empty=True, state_file=path) as second:
+        ecs = client(second.url)
+        settings = ecs.list_account_settings()["settings"]
+        assert {s["name"]: s["value"] for s in settings} == {
+            "containerInsights": "enhanced",
+            "taskLongArnFormat": "disabled",
+        }
+        ecs.create_cluster(clusterName="default")
+        ecs.register_task_definition(
+            family="app", containerDefinitions=[{"name": "m", "image": "m", "memory": 64}]
         )
-        mock.set_outcome(Outcome.exits(5, logs=["kept"]), family="app")
-        mock.set_outcome(lambda task: None, family="app")  # scripted: not saved
-        first = ecs.run_task(taskDefinition="app")["tasks"][0]["taskArn"]
-        count = len(mock.events(task=first))  # reading applies what is due: the task stopped
-        assert count > 2
-        saved = dumps(mock.dispatcher.backend)
-    restored = Backend()
-    loads(saved, restored)
-    region = restored.region("123456789012", "us-east-1")
-    assert len(region.outcomes.rules) == 1
-    assert [e.detail_type for e in region.events].count("ECS Task State Change") == count
-    assert region.account_settings == {
-        ("arn:aws:iam::123456789012:root", "containerInsights"): "enabled"
-    }
-    assert any(lines for lines in region.logs.values())
+        second.app.view().add_container_instance("default")
+        arn = ecs.run_task(taskDefinition="app")["tasks"][0]["taskArn"]
+        assert arn.count("/") == 1  # the short format, as the kept setting says

@@ -298,5 +298,5 @@ def test_dynamic_host_ports_differ_on_one_instance(ecs_mock: EcsMock, ecs: Any) 
 
 
 def test_negative_step_duration_is_refused() -> None:
-    with pytest.raises(ValueError, match="pending seconds"):
+    with pytest.raises(ValueError, match="pending_seconds must be a finite number >= 0"):
         mock_ecs(pending_seconds=-1)

@@ -54,7 +54,7 @@ def test_scheduled_actions_run_when_due_and_never_before(ecs_mock: EcsMock, ecs:
     lifecycle.on_action("TEST_ACTION", lambda region, target, due: ran.append((target, due)))
     ecs_mock.create_cluster("default")
     with freeze_time("2025-01-01T00:00:00Z") as frozen:
-        region = ecs_mock.backend_region()
+        region = ecs_mock._backend_region()
         region.schedule(1735689610.0, "thing-1", "TEST_ACTION")
         ecs.list_clusters()
         assert ran == []

@@ -132,7 +132,7 @@ def test_cost_follows_the_answer_not_the_history(ecs_mock: EcsMock, ecs: Any) ->
     for _ in range(200):
         _start(ecs, "web", second, startedBy="crowd")
     wanted = {_start(ecs, "worker", first, startedBy="job-9") for _ in range(3)}
-    cluster = ecs_mock.backend_region().clusters["default"]
+    cluster = ecs_mock._backend_region().clusters["default"]
     counting = _CountingTasks(cluster.tasks)
     cluster.tasks = counting
 
@@ -184,6 +184,6 @@ def test_listing_stays_exact_while_tasks_stop_and_expire(ecs_mock: EcsMock, ecs:
         frozen.tick(3601)
         assert walk(3, desiredStatus="STOPPED") == walk(3) == []
 
-    index = ecs_mock.backend_region().index_for("default")
+    index = ecs_mock._backend_region().index_for("default")
     assert index.pools == {}  # every pool emptied and compacted away
     assert index.task_of == index.number_of == index.desired_of == {}

@@ -377,7 +377,7 @@ def test_stopping_a_waiting_task(ecs_mock: EcsMock, ecs: Any) -> None:
         after = _task(ecs, task["taskArn"])
     assert "containerInstanceArn" not in after
     assert (after["stopCode"], after["stoppedReason"]) == ("UserInitiated", "not needed")
-    assert ecs_mock.backend_region().waiting == {}
+    assert ecs_mock._backend_region().waiting == {}
 
 
 def test_advance_stops_a_waiting_task(ecs_mock: EcsMock, ecs: Any) -> None:
@@ -434,7 +434,7 @@ def test_without_managed_scaling_a_full_provider_fails_at_once(ecs_mock: EcsMock
     answer = _run(ecs)
     assert answer["tasks"] == []
     assert answer["failures"] == [{"arn": arn, "reason": "RESOURCE:CPU"} for arn in small]
-    assert ecs_mock.backend_region().waiting == {}
+    assert ecs_mock._backend_region().waiting == {}
 
 
 def test_a_state_file_keeps_providers_and_waiting_tasks(tmp_path: Path) -> None:

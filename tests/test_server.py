@@ -28,8 +28,10 @@ def client(url: str, region: str = "us-east-1", key: str = "AKIAEXAMPLEKEY000001
 
 
 def control(url: str, route: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
+    """GET a control route, or POST `payload` to one (POST routes take JSON only)."""
     data = None if payload is None else json.dumps(payload).encode()
-    request = urllib.request.Request(f"{url}/_ecs_mock/{route}", data=data)
+    headers = {} if data is None else {"Content-Type": "application/json"}
+    request = urllib.request.Request(f"{url}/_ecs_mock/{route}", data=data, headers=headers)
     with urllib.request.urlopen(request) as response:
         result: dict[str, Any] = json.loads(response.read())
     return result
@@ -172,7 +174,8 @@ def _status(ecs: Any, task: str) -> str:
 
 
 def _raw(url: str, method: str, path: str, body: bytes | None = None) -> tuple[int, dict[str, Any]]:
-    request = urllib.request.Request(url + path, data=body, method=method)
+    headers = {"Content-Type": "application/json"}
+    request = urllib.request.Request(url + path, data=body, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request) as response:
             return response.status, json.loads(response.read())

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from ecs_mock.server import EcsServer
+from ecs_mock.server.http import byte_count
 
 TARGET = "AmazonEC2ContainerServiceV20141113."
 JSON_11 = "application/x-amz-json-1.1"
@@ -165,3 +166,33 @@ def _raw_exchange(server: EcsServer, raw: bytes) -> bytes:
         while chunk := sock.recv(65536):
             chunks.append(chunk)
     return b"".join(chunks)
+
+
+@pytest.mark.parametrize("length", [b"+2", b"0_2", b"-0", b"2.0", b"0x2"])
+def test_content_length_is_ascii_digits_only(server: EcsServer, length: bytes) -> None:
+    """int() takes each of these as a length (2 or 0); HTTP's Content-Length is digits only,
+    and a server that reads them otherwise than the proxy in front of it can be smuggled
+    through. Refused: 400, the connection closed."""
+    raw = (
+        b"POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: AmazonEC2ContainerServiceV20141113."
+        b"ListClusters\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: "
+        + length
+        + b"\r\n\r\n{}"
+    )
+    reply = _raw_exchange(server, raw)
+    assert reply.startswith(b"HTTP/1.1 400 ")
+    assert json.loads(reply.split(b"\r\n\r\n", 1)[1])["__type"] == "BadRequestException"
+
+
+@pytest.mark.parametrize("text", ["\u0662", "\uff12", "\u09e8", "2\u0660", "\u00b2"])
+def test_content_length_refuses_unicode_digits(text: str) -> None:
+    """int('\u0662') is 2 (Arabic-Indic), int('\uff12') 2 (full width). http.server decodes
+    header bytes as Latin-1, where no such digit exists; the parser refuses them all the same,
+    so no decoding a later Python or proxy uses can turn them into a length."""
+    assert byte_count(text) is None
+    assert byte_count("2") == 2
+    assert byte_count(" 12\t") == 12
+
+
+def test_content_length_beyond_any_body_is_not_a_traceback() -> None:
+    assert byte_count("9" * 5000) is None  # int() would refuse 4,301+ digits with ValueError

@@ -27,12 +27,13 @@ def client(url: str) -> Any:
 
 
 @contextmanager
-def server_process(*args: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+def server_process(*args: str, **popen: Any) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     process = subprocess.Popen(
         [sys.executable, "-m", "ecs_mock", "--port", "0", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        **popen,
     )
     try:
         assert process.stdout is not None
@@ -130,35 +131,3 @@ def test_a_corrupt_state_file_is_reported_and_left_alone(tmp_path: Path, content
     assert "left as it is" in result.stderr
     assert "Traceback" not in result.stderr
     assert state.read_bytes() == content
-
-
-def test_a_state_file_cannot_smuggle_code(tmp_path: Path) -> None:
-    import json
-    import pickle
-
-    from ecs_mock import persistence
-
-    class Evil:
-        def __reduce__(self) -> tuple[Any, tuple[str]]:
-            return (print, ("pwned",))
-
-    header = json.dumps({"format": persistence.FORMAT, "fingerprint": persistence.fingerprint()})
-    state = tmp_path / "state"
-    state.write_bytes(persistence.MAGIC + header.encode() + b"\n" + pickle.dumps(Evil()))
-    with pytest.raises(persistence.StateFileError, match=r"builtins\.print"):
-        EcsServer(port=0, state_file=state)
-
-
-def test_state_file_fingerprint_follows_plain_classes_too(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Region is not a dataclass; a field added to it must still refuse an older state file,
-    whose Region objects would lack it."""
-    from ecs_mock import persistence
-    from ecs_mock.backend import state
-
-    before = persistence.fingerprint()
-
-    def __init__(self: Any, *args: Any) -> None:
-        self.added_later = True
-
-    monkeypatch.setattr(state.Region, "__init__", __init__)
-    assert persistence.fingerprint() != before

@@ -237,10 +237,10 @@ def test_az_rebalancing_moves_tasks_to_a_new_zone(app: EcsMock, ecs: Any) -> Non
 def test_daemon_runs_on_ec2_and_refuses_a_strategy(app: EcsMock, ecs: Any) -> None:
     app.add_container_instance("default")
     with app.backend.lock:
-        app.backend_region().clusters["default"].default_strategy = [
+        app._backend_region().clusters["default"].default_strategy = [
             {"capacityProvider": "FARGATE", "weight": 1}
         ]
-        app.backend_region().clusters["default"].capacity_providers = ["FARGATE"]
+        app._backend_region().clusters["default"].capacity_providers = ["FARGATE"]
     created = ecs.create_service(
         serviceName="agent", taskDefinition="agent", schedulingStrategy="DAEMON"
     )["service"]

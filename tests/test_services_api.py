@@ -422,7 +422,7 @@ def test_capacity_provider_strategy_service(ecs_mock: EcsMock, ecs: Any) -> None
     ecs_mock.create_cluster("default")
     # PutClusterCapacityProviders is another issue's: associate the Fargate providers directly.
     with ecs_mock.backend.lock:
-        ecs_mock.backend_region().clusters["default"].capacity_providers = [
+        ecs_mock._backend_region().clusters["default"].capacity_providers = [
             "FARGATE",
             "FARGATE_SPOT",
         ]

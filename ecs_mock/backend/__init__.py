@@ -1,5 +1,6 @@
 """The in-memory ECS backend: no HTTP, no botocore; modeled errors only."""
 
-from .state import Backend, Region, Timings
+from .accounts import Backend, Journal
+from .state import Region, Timings
 
-__all__ = ["Backend", "Region", "Timings"]
+__all__ = ["Backend", "Journal", "Region", "Timings"]

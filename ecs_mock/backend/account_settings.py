@@ -112,6 +112,7 @@ def _store(region: Region, principal: str, name: str, value: str) -> dict[str, A
     if name == "fargateTaskRetirementWaitPeriod" and principal != root(region):
         raise invalid_parameter("You must use the root user when you set the Fargate wait time.")
     region.account_settings[(principal, name)] = value
+    region.touch(region)  # the state file keeps account settings in the region's row
     return {"setting": _setting(name, value, principal, model_facts()[1])}
 
 
@@ -140,6 +141,7 @@ def delete_account_setting(region: Region, params: dict[str, Any]) -> dict[str, 
     # Mock decision: the answer carries the value removed; with nothing set for the principal,
     # the value in force (nothing changes).
     removed = region.account_settings.pop((principal, name), None)
+    region.touch(region)
     value = removed if removed is not None else effective(region, principal, name)
     return {"setting": _setting(name, value, principal, model_facts()[1])}
 

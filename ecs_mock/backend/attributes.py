@@ -119,6 +119,7 @@ def put_attributes(region: Region, params: dict[str, Any]) -> dict[str, Any]:
             existing.clear()
             existing.update(new)
         instance.attributes_changed()
+        region.touch(instance)
         # Attribute changes are not among the documented container instance state change
         # events, so `version` (which counts those) stays as it is.
     _room_may_have_changed(region, params, changes)
@@ -139,6 +140,7 @@ def delete_attributes(region: Region, params: dict[str, Any]) -> dict[str, Any]:
             continue
         instance.attributes.remove(existing)
         instance.attributes_changed()
+        region.touch(instance)
         # The AWS CLI's documented example echoes the request with the deleted value filled in.
         echoed = {k: v for k, v in attribute.items() if k != "value"}
         if "value" in existing:

@@ -102,6 +102,7 @@ def create_capacity_provider(region: Region, params: dict[str, Any]) -> dict[str
     # A name whose provider was deleted (INACTIVE) may be used again, in the old one's place
     # (DescribeCapacityProviders pages by position).
     region.capacity_providers[name] = provider
+    region.touch(provider)
     return {"capacityProvider": provider.to_wire()}
 
 
@@ -163,6 +164,7 @@ def update_capacity_provider(region: Region, params: dict[str, Any]) -> dict[str
         )
     provider.asg = _asg_settings(given, provider.asg)
     provider.update_status, provider.update_status_reason = "UPDATE_COMPLETE", None
+    region.touch(provider)
     if provider.cluster is not None:
         # Managed scaling and draining decide the cluster's as_policy and managed_draining
         # attachments.
@@ -191,10 +193,12 @@ def delete_capacity_provider(region: Region, params: dict[str, Any]) -> dict[str
         # Observed: a 200 whose provider says DELETE_FAILED and why, not an exception.
         provider.update_status = "DELETE_FAILED"
         provider.update_status_reason = ASSOCIATED.format(provider.cluster)
+        region.touch(provider)
         return {"capacityProvider": provider.to_wire()}
     now = clock.now()
     provider.status, provider.deleted_at = "INACTIVE", now
     provider.update_status, provider.update_status_reason = "DELETE_COMPLETE", None
+    region.touch(provider)
     region.schedule(now + region.timings.inactive_visible, provider.name, EXPIRED)
     wire = provider.to_wire()
     wire.update(status="ACTIVE", updateStatus="DELETE_IN_PROGRESS")
@@ -258,6 +262,7 @@ def _expire(region: Region, name: str, due: float) -> None:
         return
     if round(provider.deleted_at + region.timings.inactive_visible, 3) <= due:
         del region.capacity_providers[name]
+        region.touch(provider)
 
 
 lifecycle.on_action(EXPIRED, _expire)

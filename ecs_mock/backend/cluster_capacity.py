@@ -105,14 +105,17 @@ def associate(
         provider = region.capacity_providers.get(name)
         if provider is not None and name not in providers:
             provider.cluster = None
+            region.touch(provider)
     for name in providers:
         provider = region.capacity_providers.get(name)
         if provider is not None:
             provider.cluster = cluster.name
+            region.touch(provider)
     cluster.capacity_providers = providers
     cluster.default_strategy = strategy
     added, removed = refresh_attachments(region, cluster)
     cluster.attachments_status = "UPDATE_COMPLETE"
+    region.touch(cluster)
     wire = cluster.to_wire()
     for attachment in wire["attachments"]:
         if attachment["id"] in added:
@@ -128,8 +131,10 @@ def dissociate_all(region: Region, cluster: Cluster) -> None:
         provider = region.capacity_providers.get(name)
         if provider is not None and provider.cluster == cluster.name:
             provider.cluster = None
+            region.touch(provider)
     cluster.capacity_providers, cluster.default_strategy = [], []
     cluster.attachments = []
+    region.touch(cluster)
 
 
 def refresh_attachments(region: Region, cluster: Cluster) -> tuple[set[str], list[dict[str, Any]]]:
@@ -156,6 +161,7 @@ def refresh_attachments(region: Region, cluster: Cluster) -> tuple[set[str], lis
                 added.add(attachment["id"])
             attachments.append(attachment)
     cluster.attachments = attachments
+    region.touch(cluster)
     return added, list(existing.values())
 
 

@@ -38,12 +38,14 @@ def update_cluster(region: Region, params: dict[str, Any]) -> dict[str, Any]:
         cluster.configuration = {**(cluster.configuration or {}), **configuration}
     if defaults is not None:
         cluster.service_connect_defaults = service_connect_defaults(region, defaults["namespace"])
+    region.touch(cluster)
     return {"cluster": cluster.to_wire()}
 
 
 def update_cluster_settings(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     cluster = find_cluster(region, params["cluster"])
     cluster.settings = merge_settings(cluster.settings, check_settings(params["settings"]))
+    region.touch(cluster)
     return {"cluster": cluster.to_wire()}
 
 
@@ -123,4 +125,5 @@ def service_connect_defaults(region: Region, namespace: str) -> dict[str, str] |
     arn = region.namespaces.get(namespace)
     if arn is None:
         arn = region.namespaces[namespace] = region.arns.namespace("ns-" + region.ids.hex(16))
+        region.touch(region)
     return {"namespace": arn}

@@ -9,7 +9,7 @@ cluster with the same ARN).
 from __future__ import annotations
 
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import clock
 from ..errors import EcsError, invalid_parameter, shown
@@ -27,6 +27,11 @@ from .models import Cluster
 from .paging import decode_position, paged_entries
 from .state import Region
 from .tags import check_tags
+
+if TYPE_CHECKING:  # express.py imports this module
+    from .daemon_models import Daemon
+    from .express_models import ExpressService
+    from .gateway_models import GatewayAssociation
 
 EXPIRED = "CLUSTER_EXPIRED"
 
@@ -62,6 +67,9 @@ def create_cluster(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     # A deleted (INACTIVE) cluster of that name gives way, in its place: ListClusters pages by
     # position, so moving it would shift the clusters after it.
     region.clusters[name] = cluster
+    region.touch(cluster)
+    if existing is not None:
+        _touch_referrers(region, existing)  # they now refer to a cluster no longer live
     if not providers and not strategy:
         return {"cluster": cluster.to_wire()}
     wire = cluster_capacity.associate(region, cluster, providers, strategy)
@@ -143,12 +151,28 @@ def delete_cluster(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     cluster.status, cluster.deleted_at = "INACTIVE", now
     # Its (stopped) tasks and deregistered instances go with it.
     region.task_index.pop(cluster.name, None)
-    region.waiting.pop(cluster.name, None)
+    if region.waiting.pop(cluster.name, None) is not None:
+        region.touch(region)
     for task_id in cluster.tasks:
         region.tasks.pop(task_id, None)
+    region.touch(cluster, *cluster.instances.values(), *cluster.tasks.values())
+    _touch_referrers(region, cluster)
     cluster.tasks, cluster.instances = {}, {}
     region.schedule(now + region.timings.inactive_visible, cluster.name, EXPIRED)
     return {"cluster": cluster.to_wire()}
+
+
+def _touch_referrers(region: Region, cluster: Cluster) -> None:
+    """Daemons, gateway associations and Express services keep the cluster object itself: they
+    now refer to a deleted (then forgotten) one (the state file keeps whether a reference is
+    the live one)."""
+    referrers: tuple[Daemon | GatewayAssociation | ExpressService, ...] = (
+        *region.daemons.values(),
+        *region.gateway_associations.values(),
+        *region.express_services.values(),
+    )
+    region.touch(*(referrer for referrer in referrers if referrer.cluster is cluster))
+    region.touch(*cluster.services.values())  # service rows are found through the cluster
 
 
 def _expire(region: Region, name: str, due: float) -> None:
@@ -159,6 +183,8 @@ def _expire(region: Region, name: str, due: float) -> None:
         return
     if round(cluster.deleted_at + region.timings.inactive_visible, 3) <= due:
         del region.clusters[name]
+        region.touch(cluster)
+        _touch_referrers(region, cluster)
 
 
 lifecycle.on_action(EXPIRED, _expire)

@@ -168,6 +168,7 @@ def register_container_instance(region: Region, params: dict[str, Any]) -> dict[
         ]
         instance.attributes_changed()
     cluster.instances[instance_id] = instance
+    region.touch(instance)
     if previous is not None:
         # Re-registered with new totals: a waiting task of its capacity provider may fit now.
         provisioning.instances_changed(region, cluster, [instance], clock.now())
@@ -266,6 +267,7 @@ def update_container_instances_state(region: Region, params: dict[str, Any]) -> 
         if instance.status != status:
             instance.status = status
             instance.version += 1
+            region.touch(instance)
         updated.append(instance.to_wire(False))
     if status == "ACTIVE":
         active = [instance for _, instance in resolved if instance is not None]
@@ -296,6 +298,7 @@ def deregister_container_instance(region: Region, params: dict[str, Any]) -> dic
         # but no longer hold this instance's resources or count on it.
         for task in live:
             instance.resources.release(task.holding)
+        region.touch(instance, *(cluster.tasks[t] for t in instance.task_ids if t in cluster.tasks))
         instance.task_ids = set()
         instance.counts = TaskCounts()
         instance_hooks.changed(region, cluster, clock.now())

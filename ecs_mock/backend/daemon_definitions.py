@@ -100,6 +100,7 @@ def register_daemon_task_definition(region: Region, params: dict[str, Any]) -> d
         family=family, revision=revision, arn=arn, body=body, tags=tags
     )
     region.daemon_families.setdefault(family, []).append(definition)
+    region.touch(definition)
     return {"daemonTaskDefinitionArn": arn}
 
 
@@ -132,6 +133,7 @@ def delete_daemon_task_definition(region: Region, params: dict[str, Any]) -> dic
         state = "being deleted" if status == "DELETE_IN_PROGRESS" else "already deleted"
         raise client_error(f"Daemon task definition {definition.arn} is {state}.")
     definition.delete_requested_at = now
+    region.touch(definition)
     return {"daemonTaskDefinitionArn": definition.arn}
 
 

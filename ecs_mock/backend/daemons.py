@@ -198,6 +198,7 @@ def create_daemon(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     )
     _deploy(region, daemon, revision, now)
     region.daemons[arn] = daemon  # a daemon of the same name that is gone is forgotten
+    region.touch(daemon)
     return _created(daemon)
 
 
@@ -238,6 +239,7 @@ def update_daemon(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     daemon.configuration = configuration
     daemon.updated_at = now
     _deploy(region, daemon, revision, now)
+    region.touch(daemon)
     return _changed(daemon)
 
 
@@ -253,6 +255,7 @@ def delete_daemon(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     daemon.updated_at = now
     _deploy(region, daemon, None, now)
     daemon.deleted_at = now
+    region.touch(daemon)
     return _changed(daemon)
 
 

@@ -28,6 +28,7 @@ def on_change(region: Region, task: Task, at: float) -> None:
     if task.task_id in region.moto_enis:
         return  # done (or tried) already
     region.moto_enis[task.task_id] = []
+    region.touch(region)  # the state file keeps moto_enis in the region's row
     for attachment in task.attachments:
         if attachment["type"] == "ElasticNetworkInterface" and attachment["status"] == "ATTACHED":
             _allocate(region, task, attachment)
@@ -68,6 +69,8 @@ def _allocate(region: Region, task: Task, attachment: dict[str, Any]) -> None:
 
 def _release(region: Region, task: Task) -> None:
     """The task is STOPPED: delete the ENIs moto holds for it."""
+    if task.task_id in region.moto_enis:
+        region.touch(region)
     for eni_id in region.moto_enis.pop(task.task_id, []):
         moto_bridge.delete_eni(region.account_id, region.region, eni_id)
 

@@ -80,6 +80,7 @@ def create_express_gateway_service(region: Region, params: dict[str, Any]) -> di
     )
     service.revisions.append(_revision(region, names, plan, now))
     region.express_services[arn] = service  # an INACTIVE one of the same name is forgotten
+    region.touch(service)
     return {"service": service.wire(now, tags=True, deployment=False)}
 
 
@@ -105,6 +106,7 @@ def update_express_gateway_service(region: Region, params: dict[str, Any]) -> di
     service.revisions.append(_revision(region, names, plan, now))
     service.deployment_arn = region.arns.service_deployment(*names, region.ids.alphanumeric(21))
     service.updated_at = now
+    region.touch(service)
     return {"service": service.updated_wire(now)}
 
 
@@ -118,6 +120,7 @@ def delete_express_gateway_service(region: Region, params: dict[str, Any]) -> di
     service.drain_ends_at = round(now + region.timings.stopping, 3)
     service.expires_at = round(service.drain_ends_at + region.timings.stopped_visible, 3)
     service.updated_at = now
+    region.touch(service)
     # "The service enters a DRAINING state" (model): so the answer says, even when draining
     # takes no clock time.
     return {"service": service.wire(now, tags=True, status="DRAINING")}

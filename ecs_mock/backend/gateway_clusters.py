@@ -34,9 +34,9 @@ def associate_gateway_with_cluster(region: Region, params: dict[str, Any]) -> di
                 f"Cluster {cluster.name} is already associated with "
                 f"{MAX_GATEWAYS_PER_CLUSTER} gateways, the most a cluster can have."
             )
-        region.gateway_associations[(gateway.name, cluster.name)] = GatewayAssociation(
-            gateway=gateway, cluster=cluster
-        )
+        association = GatewayAssociation(gateway=gateway, cluster=cluster)
+        region.gateway_associations[(gateway.name, cluster.name)] = association
+        region.touch(association)
     # Mock decision: associating again is not an error; the association stays as it is.
     return {"gatewayArn": gateway.arn, "clusterArn": cluster.arn, "status": "ACTIVE"}
 
@@ -53,6 +53,7 @@ def disassociate_gateway_from_cluster(region: Region, params: dict[str, Any]) ->
             f"Gateway {gateway.name} is not associated with cluster {cluster.name}.",
         )
     del region.gateway_associations[key]
+    region.touch(association)
     return {"gatewayArn": gateway.arn, "clusterArn": cluster.arn, "status": "DISASSOCIATING"}
 
 

@@ -79,6 +79,7 @@ def create_gateway(region: Region, params: dict[str, Any]) -> dict[str, Any]:
         tags=tags,
     )
     region.gateways[name] = gateway
+    region.touch(gateway)
     return _answer(gateway, "ACTIVE")  # "A newly created gateway is always ACTIVE."
 
 
@@ -107,6 +108,7 @@ def update_gateway(region: Region, params: dict[str, Any]) -> dict[str, Any]:
         gateway.propagate_tags = params["propagateTags"]
     gateway.updated = True
     gateway.updated_at = clock.now()
+    region.touch(gateway)
     # "After a successful update request, the status is UPDATE_IN_PROGRESS." (model)
     return _answer(gateway, "UPDATE_IN_PROGRESS")
 
@@ -128,8 +130,9 @@ def delete_gateway(region: Region, params: dict[str, Any]) -> dict[str, Any]:
             "Disassociate them before deleting the gateway."
         )
     del region.gateways[gateway.name]
+    region.touch(gateway)
     for key in [k for k, a in region.gateway_associations.items() if a.gateway is gateway]:
-        del region.gateway_associations[key]
+        region.touch(region.gateway_associations.pop(key))
     return _answer(gateway, "DELETED")  # "After a successful delete, the status is DELETED."
 
 

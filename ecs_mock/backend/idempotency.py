@@ -13,13 +13,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import EcsError, invalid_parameter
-from .state import Region
+from .state import Ref, Region
 
 TTL_SECONDS = 24 * 3600
 MAX_TOKEN = 64
 # Mock decision: a region remembers at most this many tokens (the oldest are forgotten first),
 # so a long-running server's memory stays bounded although every SDK call sends a new token.
 MAX_REMEMBERED = 10_000
+KIND = "client-token"  # the state file's rows of remembered answers
+
+
+def token_key(key: tuple[str, str, str]) -> str:
+    """A remembered answer's key as the state file names it (Region.touch(Ref(KIND, ...)))."""
+    return json.dumps(list(key))
 
 
 @dataclass
@@ -63,6 +69,7 @@ def replay(
         return None
     if found.expires <= now:
         del region.client_tokens[key]
+        region.touch(Ref(KIND, token_key(key)))
         return None
     if found.fingerprint != fingerprint(params):
         # Mock decision: ECS documents the exception and its resourceIds, not the message.
@@ -87,8 +94,12 @@ def remember(
     if token is None:
         return
     tokens = region.client_tokens
-    tokens[(*scope, token)] = Remembered(
+    key = (*scope, token)
+    tokens[key] = Remembered(
         fingerprint(params), json.dumps(response), resource_ids, now + TTL_SECONDS
     )
+    region.touch(Ref(KIND, token_key(key)))
     while len(tokens) > MAX_REMEMBERED:
-        del tokens[next(iter(tokens))]
+        oldest = next(iter(tokens))
+        del tokens[oldest]
+        region.touch(Ref(KIND, token_key(oldest)))

@@ -184,6 +184,9 @@ def launch(
     cluster.tasks[task_id] = task
     region.tasks[task_id] = task
     region.index_for(cluster.name).add(task)
+    region.touch(task, cluster)  # the cluster keeps the index's next number
+    if instance is not None:
+        region.touch(instance)
     lifecycle.begin(region, task, now, waiting=waiting)
     return task
 
@@ -202,6 +205,7 @@ def place(
         eni = _eni_attachment(region, subnets.subnet_in(spec.subnet_zones, zone))
         task.attachments.insert(0, eni)
     _reserve(task, spec, instance)
+    region.touch(task, instance)
     region.index_for(task.cluster_name).placed(task)
     lifecycle.placed(region, task, now)
 

@@ -123,11 +123,15 @@ def tick(region: Region, now: float) -> None:
             enter(region, task, event.action, event.due)
 
 
-def request_stop(region: Region, task: Task, now: float, code: str, reason: str) -> bool:
-    """Ask a task to stop; False when it was already asked (StopTask is idempotent)."""
+def request_stop(
+    region: Region, task: Task, now: float, code: str, reason: str, queue_steps: bool = True
+) -> bool:
+    """Ask a task to stop; False when it was already asked (StopTask is idempotent).
+    `queue_steps=False` when the caller enters every stop step itself, now."""
     if task.desired_status == "STOPPED":
         return False
     task.desired_status = "STOPPED"
+    region.touch(task)
     region.index_for(task.cluster_name).desired_changed(task, "RUNNING")
     task.stop_code = code
     task.stopped_reason = reason
@@ -135,12 +139,13 @@ def request_stop(region: Region, task: Task, now: float, code: str, reason: str)
     task.version += 1
     # Scheduled rather than entered, so the reply to the call that stops the task still shows
     # the status it had; the next call (at the same clock time) sees STOPPING or beyond.
-    region.schedule(now, task.task_id, "STOPPING")
-    due = now + region.timings.stopping
-    if task.awsvpc:
-        region.schedule(due, task.task_id, "DEPROVISIONING")
-        due += region.timings.deprovisioning
-    region.schedule(due, task.task_id, "STOPPED")
+    if queue_steps:
+        region.schedule(now, task.task_id, "STOPPING")
+        due = now + region.timings.stopping
+        if task.awsvpc:
+            region.schedule(due, task.task_id, "DEPROVISIONING")
+            due += region.timings.deprovisioning
+        region.schedule(due, task.task_id, "STOPPED")
     changed(region, task, now)
     return True
 
@@ -160,6 +165,7 @@ def enter(region: Region, task: Task, state: str, at: float) -> None:
     task.last_status = state
     task.version += 1
     at = not_before(task, at)
+    region.touch(task)
     if state == "PENDING":
         _attach_eni(region, task, at)
     elif state == "RUNNING":
@@ -182,7 +188,9 @@ def not_before(task: Task, at: float) -> float:
 def advance(region: Region, task: Task, state: str, now: float) -> None:
     """Test control: walk the task through every step up to `state` at `now`."""
     if state in STOP_PATH and task.desired_status != "STOPPED":
-        request_stop(region, task, now, "UserInitiated", "Task stopped by ecs_mock test control")
+        reason = "Task stopped by ecs_mock test control"
+        # Walking all the way to STOPPED enters every stop step here: none need queueing.
+        request_stop(region, task, now, "UserInitiated", reason, queue_steps=state != "STOPPED")
     if task.awaiting_instance and task.desired_status != "STOPPED":
         return  # it cannot start before its capacity provider has room for it
     for step in REACHABLE:
@@ -205,6 +213,7 @@ def exit_container(
         container.reason = reason
         container.network_bindings = []
         task.version += 1
+        region.touch(task)
         if container.essential:
             request_stop(
                 region, task, now, "EssentialContainerExited", "Essential container in task exited"
@@ -240,6 +249,7 @@ def _counts(region: Region, task: Task) -> list[TaskCounts]:
 def forget(region: Region, task: Task) -> None:
     """A STOPPED task past its hour of visibility is gone: DescribeTasks reports it MISSING."""
     region.tasks.pop(task.task_id, None)
+    region.touch(task)
     cluster = region.clusters.get(task.cluster_name)
     if cluster is not None:
         cluster.tasks.pop(task.task_id, None)
@@ -284,7 +294,6 @@ def _run(region: Region, task: Task, at: float) -> None:
         task.connectivity = "CONNECTED"
         task.times["connectivityAt"] = at
     network_mode = task.task_definition.network_mode
-    # Scanning the instance's tasks costs O(tasks there): only when a port needs choosing.
     needs_ports = any(container.port_mappings for container in task.containers)
     taken = _host_ports_in_use(region, task) if needs_ports else set()
     for container in task.containers:
@@ -302,19 +311,17 @@ def _run(region: Region, task: Task, at: float) -> None:
 
 
 def _host_ports_in_use(region: Region, task: Task) -> set[tuple[int, str]]:
-    """(port, protocol) pairs already bound on the task's instance, so no two containers on
-    one host are handed the same dynamic port."""
-    taken: set[tuple[int, str]] = set()
+    """(port, protocol) pairs held on the task's instance by registration or static mappings.
+
+    The dynamic ports other tasks were bound to are in `Resources.bound`, which
+    `bind_dynamic` consults itself, so this costs O(static ports), not O(tasks there); a
+    stopped task's old bindings are free again (its holding went back)."""
     instance = instance_of(region, task)
-    for other_id in instance.task_ids if instance else ():
-        other = region.tasks.get(other_id)
-        for container in other.containers if other else ():
-            for bound in container.network_bindings:
-                taken.add((bound["hostPort"], bound["protocol"]))
-    if instance is not None:
-        held = instance.resources
-        taken.update((int(port), "tcp") for port in (*held.tcp_used, *held.tcp_reserved))
-        taken.update((int(port), "udp") for port in (*held.udp_used, *held.udp_reserved))
+    if instance is None:
+        return set()
+    held = instance.resources
+    taken = {(int(port), "tcp") for port in (*held.tcp_used, *held.tcp_reserved)}
+    taken.update((int(port), "udp") for port in (*held.udp_used, *held.udp_reserved))
     return taken
 
 
@@ -340,6 +347,7 @@ def _binding(
             host_port = free_port(draw, protocol, taken)
         else:
             host_port = instance.resources.bind_dynamic(task.holding, protocol, draw, taken)
+            region.touch(instance)
     taken.add((host_port, protocol))
     return {
         "bindIP": "0.0.0.0",
@@ -377,6 +385,7 @@ def _stop(region: Region, task: Task, at: float) -> None:
     instance = instance_of(region, task)
     if instance is not None:
         instance.resources.release(task.holding)  # Holding guards against a second release
+        region.touch(instance)
     region.schedule(at + region.timings.stopped_visible, task.task_id, EXPIRED)
 
 

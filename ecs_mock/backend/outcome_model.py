@@ -344,16 +344,6 @@ class OutcomeBook:
         self.errors: list[str] = []  # scripted rules that raised, or answered nonsense
         self.generation = 0
 
-    def __getstate__(self) -> dict[str, Any]:
-        # Mock decision: a state file keeps data rules; scripted ones (Python callables) are
-        # test code and are not saved.
-        state = dict(vars(self))
-        state["rules"] = [r for r in self.rules if isinstance(r.outcome, Outcome)]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        vars(self).update(state)
-
     @property
     def busy(self) -> bool:
         """Anything to do for task changes (the common case, no rules at all, costs nothing)."""

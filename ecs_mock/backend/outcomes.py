@@ -42,6 +42,7 @@ def book(region: Region) -> OutcomeBook:
 
 def add_rule(region: Region, rule: Rule) -> None:
     book(region).rules.append(rule)
+    region.touch(region)  # so a region nothing was stored in yet keeps the rule (settle)
 
 
 def decide(region: Region, task: Task, outcome: Outcome, now: float) -> None:
@@ -307,6 +308,7 @@ INSTANCE_REASONS = frozenset(
 
 def inject_run_task_failures(region: Region, reason: str, count: int) -> None:
     book(region).run_task_failures.append(InjectedFailures(reason, count))
+    region.touch(region)
 
 
 def take_run_task_failure(region: Region) -> str | None:

@@ -74,6 +74,7 @@ def wait(
     task = launch(region, spec, now, capacity_provider=provider, waiting=True)
     entry = Waiting(task.task_id, provider, spec, list(constraints), list(strategies))
     region.waiting.setdefault(spec.cluster.name, []).append(entry)
+    region.touch(region)  # the regions row keeps the waiting queues
     region.schedule(now + region.timings.capacity_wait, task.task_id, TIMEOUT)
     return task
 
@@ -102,11 +103,13 @@ def offer(region: Region, cluster: Cluster, provider: str, now: float) -> None:
         task = _live(region, entry)
         if task is None:
             queue.remove(entry)
+            region.touch(region)
             continue
         chosen = _placer(cluster, entry, region).next()
         if isinstance(chosen, list):
             continue
         queue.remove(entry)
+        region.touch(region)
         place(region, task, entry.spec, chosen, now)
     if not queue:
         region.waiting.pop(cluster.name, None)
@@ -137,6 +140,7 @@ def _placer(cluster: Cluster, entry: Waiting, region: Region) -> Placer:
 def _dequeue(region: Region, entry: Waiting, cluster: str) -> None:
     queue = region.waiting[cluster]
     queue.remove(entry)
+    region.touch(region)
     if not queue:
         del region.waiting[cluster]
 

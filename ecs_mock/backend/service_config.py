@@ -172,4 +172,5 @@ def new_deployment(region: Region, service: Service, launch: Launch, now: float)
     service.launch = launch
     service.streak = 0  # "a new task definition resets" throttling (DG)
     service.steady_since = None
+    region.touch(service)
     return deployment

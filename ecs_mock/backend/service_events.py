@@ -57,6 +57,7 @@ def emit(
             return
         service.quiet[kind] = (text, at)
     service.events.append({"id": region.ids.uuid(), "createdAt": at, "message": text})
+    region.touch(service)
 
 
 def clear(service: Service, kind: str) -> None:

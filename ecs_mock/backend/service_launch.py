@@ -324,6 +324,7 @@ def _fail(region: Region, key: str, at: float) -> None:
     for container in task.containers:
         if container.last_status == "PENDING":
             container.reason = reason
+    region.touch(task)
     lifecycle.request_stop(region, task, at, code, reason)
 
 

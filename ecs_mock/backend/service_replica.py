@@ -64,7 +64,9 @@ def is_healthy(region: Region, task: Task, now: float) -> bool:
 
 def live_tasks(region: Region, deployment: Deployment) -> list[Task]:
     found = (region.tasks.get(task_id) for task_id in deployment.task_ids)
-    return sorted((t for t in found if t is not None), key=lambda t: t.created_at)
+    # Mock decision: tasks created in the same millisecond (a frozen clock) are ordered by id,
+    # so that which one a step stops never depends on a set's iteration order.
+    return sorted((t for t in found if t is not None), key=lambda t: (t.created_at, t.task_id))
 
 
 def step(region: Region, cluster: Cluster, service: Service, now: float, force: bool) -> None:
@@ -322,7 +324,7 @@ def choose_victims(
     while pool and len(chosen) < count:
         waiting = [task for task in pool if task.last_status != "RUNNING"]
         if waiting:
-            pick = max(waiting, key=lambda t: t.created_at)
+            pick = max(waiting, key=lambda t: (t.created_at, t.task_id))
         elif first is not None and first.type == "random":
             pick = region.ids.random.choice(pool)
         elif first is not None and first.type == "binpack":
@@ -336,7 +338,7 @@ def choose_victims(
                     return held.cpu - held.cpu_used
                 return held.memory - held.memory_used
 
-            pick = max(pool, key=lambda t: (left(t), t.created_at))
+            pick = max(pool, key=lambda t: (left(t), t.created_at, t.task_id))
         else:
             fields = (
                 [first.field or "instanceId"]
@@ -349,6 +351,7 @@ def choose_victims(
                 key=lambda t: (
                     *(c[bucket(t, f)] for c, f in zip(counts, fields, strict=True)),
                     t.created_at,
+                    t.task_id,
                 ),
             )
         chosen.append(pick)

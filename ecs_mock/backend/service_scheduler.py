@@ -37,7 +37,9 @@ def find(region: Region, target: str) -> Service | None:
 
 def request_step(region: Region, service: Service, at: float, force: bool = False) -> None:
     """Queue a step due at `at` (no sooner than `service_step_seconds` after the last one,
-    unless forced); a step already queued for that time or earlier covers it."""
+    unless forced); a step already queued for that time or earlier covers it. Every change to
+    a service ends by asking for a step: the service is touched here (its state file row)."""
+    region.touch(service)
     if service.status == "INACTIVE":
         return
     due = at if force else max(at, service.last_step + region.timings.service_step)
@@ -53,6 +55,7 @@ def _step_due(region: Region, target: str, due: float) -> None:
     if service is None or service.next_step != due:
         return  # a stale entry: the queued step moved, or the service is gone
     service.next_step = None
+    region.touch(service)
     run_step(region, service, due)
 
 
@@ -64,6 +67,7 @@ def run_step(region: Region, service: Service, now: float, force: bool = False) 
     if cluster is None or cluster.services.get(service.name) is not service:
         return
     service.last_step = now
+    region.touch(service)
     if service.controller != "ECS":
         task_set_scheduler.step(region, cluster, service, now)
     elif service.scheduling == "DAEMON":
@@ -97,6 +101,7 @@ def _forget(region: Region, target: str, due: float) -> None:
     if service.inactive_at + region.timings.service_inactive_visible <= due:
         cluster = region.clusters[service.cluster_name]
         del cluster.services[service.name]
+        region.touch(service)
 
 
 def _task_changed(region: Region, task: Task, at: float) -> None:

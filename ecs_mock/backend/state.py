@@ -1,10 +1,11 @@
-"""Per-account, per-region state and the one lock that makes every call atomic."""
+"""Per-account, per-region state: the resources one account sees in one region."""
 
 from __future__ import annotations
 
 import bisect
 import heapq
-import threading
+import math
+from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -50,8 +51,10 @@ class Timings:
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
-            if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
-                raise ValueError(f"{name} seconds must be a number >= 0, got {value!r}")
+            is_number = isinstance(value, int | float) and not isinstance(value, bool)
+            # NaN would compare false with every due time and freeze the lifecycle.
+            if not is_number or not math.isfinite(value) or value < 0:
+                raise ValueError(f"{name} seconds must be a finite number >= 0, got {value!r}")
 
 
 # Mock decision: a region keeps its newest 1,000 ECS events (task_events.py), so memory stays
@@ -96,13 +99,27 @@ class TaskIndex:
             keys.append(("serviceName", task.service_name, desired))
         return keys
 
-    def add(self, task: Task) -> None:
-        self._next += 1
-        self.task_of[self._next] = task.task_id
-        self.number_of[task.task_id] = self._next
-        self.desired_of[self._next] = task.desired_status
+    def add(self, task: Task, number: int | None = None) -> None:
+        """Index a new task under the next creation number (or, when a state file is loaded, the
+        number it had: restored in ascending order, so the pools stay sorted)."""
+        if number is None:
+            self._next += 1
+            number = self._next
+        else:
+            self._next = max(self._next, number)
+        self.task_of[number] = task.task_id
+        self.number_of[task.task_id] = number
+        self.desired_of[number] = task.desired_status
         for key in self.keys(task, task.desired_status):
-            self.pools.setdefault(key, []).append(self._next)  # numbers only grow: stays sorted
+            self.pools.setdefault(key, []).append(number)  # numbers only grow: stays sorted
+
+    @property
+    def last_number(self) -> int:
+        return self._next
+
+    def resume_after(self, number: int) -> None:
+        """New tasks are numbered after `number` (a loaded state file's last number)."""
+        self._next = max(self._next, number)
 
     def desired_changed(self, task: Task, before: str) -> None:
         number = self.number_of[task.task_id]
@@ -174,10 +191,31 @@ class Event(NamedTuple):
     action: str
 
 
+@dataclass(frozen=True, eq=False)
+class Ref:
+    """One keyed entry of a Region store whose values are not objects with a key of their own
+    (a clientToken's remembered answer): what `Region.touch` takes for it."""
+
+    kind: str
+    key: str
+
+
+# What changed since the last commit: id(object) -> (its region, the object). Objects are kept,
+# not their keys, so a resource removed from the state is still known to have changed.
+Changes = dict[int, tuple["Region", Any]]
+
+
 class Region:
     """Everything one account sees in one region."""
 
-    def __init__(self, account_id: str, region: str, ids: Ids, timings: Timings) -> None:
+    def __init__(
+        self,
+        account_id: str,
+        region: str,
+        ids: Ids,
+        timings: Timings,
+        changes: Changes | None = None,
+    ) -> None:
         self.account_id = account_id
         self.region = region
         self.arns = ArnFactory(account_id, region)
@@ -214,43 +252,84 @@ class Region:
         self.account_settings: dict[tuple[str, str], str] = {}  # (principal ARN, name) -> value
         self.instance_event_versions: dict[str, int] = {}  # instance ARN -> version last sent
         self.moto_enis: dict[str, list[str]] = {}  # task id -> ENI ids moto's EC2 holds for it
+        # Queued steps: the heap holds those queued out of order; the lane, in order, the rest
+        # (each is sorted by (due, seq); the next step is the smaller of their heads).
         self._events: list[Event] = []
+        self._lane: deque[Event] = deque()
         self._seq = 0
+        self.pending: dict[str, list[Event]] = {}  # target (a task id, ...) -> queued events
+        self.loose_targets: set[str] = set()  # targets of queued events that are not tasks
+        # Shared with the Backend once the region belongs to it (Backend.settle).
+        self.changes: Changes = {} if changes is None else changes
 
-    def schedule(self, due: float, target: str, action: str) -> None:
-        """Queue a step; due is kept to the millisecond, as ECS timestamps are."""
-        self._seq += 1
-        heapq.heappush(self._events, Event(round(due, 3), self._seq, target, action))
+    def touch(self, *changed: Any) -> None:
+        """Note resources (clusters, instances, tasks, task definitions, this region, or a
+        `Ref` to a keyed entry) that were created, changed or removed, so the server's state
+        file writes exactly these. Every change to stored state must be followed by a touch of
+        what holds it."""
+        for item in changed:
+            self.changes[id(item)] = (self, item)
+
+    @property
+    def last_seq(self) -> int:
+        return self._seq
+
+    def schedule(self, due: float, target: str, action: str, seq: int | None = None) -> None:
+        """Queue a step; due is kept to the millisecond, as ECS timestamps are. (`seq` is given
+        only when a state file restores a queued step.)"""
+        restoring = seq is not None
+        if seq is None:
+            self._seq += 1
+            seq = self._seq
+        else:
+            self._seq = max(self._seq, seq)
+        event = Event(round(due, 3), seq, target, action)
+        lane = self._lane
+        if not lane or event > lane[-1]:
+            # Most steps are queued in the order they fall due (every task's expiry an hour on,
+            # a zero-length step now): those wait in a first-in first-out lane, O(1) each way,
+            # so expiring 100,000 tasks costs per task what expiring 1,000 does.
+            lane.append(event)
+        else:
+            heapq.heappush(self._events, event)
+        self.pending.setdefault(target, []).append(event)
+        # A task keeps its own queued steps; any other target's are kept by the region.
+        owner: Any = self.tasks.get(target)
+        if owner is None:
+            self.loose_targets.add(target)
+            owner = self
+        if not restoring:
+            self.touch(owner)
 
     def next_due(self, now: float) -> Event | None:
         """The earliest step due by `now`; popped one at a time so that a step which schedules
         another (STOPPED schedules its expiry) sees that one run too when it is also due."""
-        if self._events and self._events[0].due <= now:
-            return heapq.heappop(self._events)
-        return None
+        heap, lane = self._events, self._lane
+        if heap and (not lane or heap[0] < lane[0]):
+            if heap[0].due > now:
+                return None
+            event = heapq.heappop(heap)
+        elif lane and lane[0].due <= now:
+            event = lane.popleft()
+        else:
+            return None
+        target = event.target
+        queued = self.pending.get(target)
+        if queued is not None:
+            queued.remove(event)
+            if not queued:
+                del self.pending[target]
+        task = self.tasks.get(target)
+        if task is not None:
+            self.touch(task)
+        elif target in self.loose_targets:
+            self.touch(self)
+            if target not in self.pending:
+                self.loose_targets.discard(target)
+        return event
 
     def index_for(self, cluster: str) -> TaskIndex:
         index = self.task_index.get(cluster)
         if index is None:
             index = self.task_index[cluster] = TaskIndex()
         return index
-
-
-class Backend:
-    """All regions of all accounts, behind one re-entrant lock."""
-
-    def __init__(self, seed: int | None = None, timings: Timings | None = None) -> None:
-        self.lock = threading.RLock()
-        self.ids = Ids(seed)
-        self.timings = timings or Timings()
-        self._regions: dict[tuple[str, str], Region] = {}
-
-    def region(self, account_id: str, region: str) -> Region:
-        key = (account_id, region)
-        found = self._regions.get(key)
-        if found is None:
-            found = self._regions[key] = Region(account_id, region, self.ids, self.timings)
-        return found
-
-    def regions(self) -> list[Region]:
-        return list(self._regions.values())

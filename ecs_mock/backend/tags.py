@@ -14,6 +14,7 @@ from .express_models import is_live as is_live_service
 from .lookup import NAME_PATTERN, find_cluster
 from .models import Tags
 from .numbers import parse_digits
+from .service_models import TaskSet
 from .state import Region
 
 MAX_TAGS = 50
@@ -51,6 +52,17 @@ def check_tag_count(tags: Tags) -> Tags:
     if sum(not tag["key"].lower().startswith("aws:") for tag in tags) > MAX_TAGS:
         raise invalid_parameter("Tag limit exceeded. A resource can have at most 50 tags.")
     return tags
+
+
+def _holder(region: Region, owner: Any) -> Any:
+    """What the state file keeps a tagged object in: a task set is kept in its service's row."""
+    if not isinstance(owner, TaskSet):
+        return owner
+    for cluster in region.clusters.values():
+        for service in cluster.services.values():
+            if any(task_set is owner for task_set in service.task_sets):
+                return service
+    return owner
 
 
 def _resource_tags(region: Region, arn: str) -> tuple[Tags, Any, str]:
@@ -180,6 +192,7 @@ def tag_resource(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     _reserved(owner, attribute)
     new = check_tags(params.get("tags", []))
     setattr(owner, attribute, merge_tags(getattr(owner, attribute), new))
+    region.touch(_holder(region, owner))
     return {}
 
 
@@ -192,6 +205,7 @@ def untag_resource(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     if any(key.lower().startswith("aws:") for key in drop):
         raise invalid_parameter("Tag key must not start with aws:")
     setattr(owner, attribute, [tag for tag in tags if tag["key"] not in drop])
+    region.touch(_holder(region, owner))
     return {}
 
 

@@ -273,6 +273,7 @@ def register_task_definition(region: Region, params: dict[str, Any]) -> dict[str
         body["memory"] = memory
     definition = TaskDefinition(family=family, revision=revision, arn=arn, body=body, tags=tags)
     region.families.setdefault(family, []).append(definition)
+    region.touch(definition)
     return {"taskDefinition": definition.to_wire(), "tags": list(tags)}
 
 
@@ -288,6 +289,7 @@ def deregister_task_definition(region: Region, params: dict[str, Any]) -> dict[s
     if definition.status == "ACTIVE":
         definition.body["status"] = "INACTIVE"
         definition.body["deregisteredAt"] = clock.now()
+        region.touch(definition)
     return {"taskDefinition": definition.to_wire()}
 
 

@@ -142,6 +142,7 @@ def instances_changed(region: Region, cluster: Cluster, at: float) -> None:
     for instance in cluster.instances.values():
         if sent.get(instance.arn) != instance.version:
             sent[instance.arn] = instance.version
+            region.touch(region)  # the state file keeps the versions in the region's row
             instance_changed(region, instance, at)
 
 

@@ -39,7 +39,7 @@ def _reconcile(
     wanted = computed_count(service, task_set)
     task_set.desired_count = wanted
     found = (region.tasks.get(task_id) for task_id in task_set.task_ids)
-    tasks = sorted((t for t in found if t is not None), key=lambda t: t.created_at)
+    tasks = sorted((t for t in found if t is not None), key=lambda t: (t.created_at, t.task_id))
     places = {task.task_id: where(cluster, task) for task in tasks}
     for task in tasks:
         if not is_active(task):

@@ -8,30 +8,28 @@ from __future__ import annotations
 
 import copy
 import logging
-import sys
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import clock, persistence, seed_state
+from .. import clock, seed_state
+from ..arns import Ids
 from ..backend import Backend, Timings, lifecycle
 from ..backend.service_wire import service_wire
 from ..controls import Controls
 from ..dispatch import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Dispatcher
-from ..protocol import Reply, header, signer_of
+from ..errors import server_error
+from ..persistence import StateFile
+from ..protocol import Reply
 from ..testing import TestControls
-from .auth import SignedRequest, verify
+from .auth import ECS_SIGNED_HEADERS, SignedRequest, Signer, signer, verify
 
 logger = logging.getLogger("ecs_mock.server")
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5150
 MAX_BODY = 1024 * 1024
 DEFAULT_MAX_CALLS = 10_000
-# Operations that only read: no state-file write after them (the lifecycle they tick is
-# re-derived from the clock after a restart anyway).
-_READ_PREFIXES = ("Describe", "List")
 
 
 @dataclass(frozen=True)
@@ -56,6 +54,8 @@ class ServerOptions:
     max_body: int = MAX_BODY
     max_calls: int = DEFAULT_MAX_CALLS  # requests kept for /_ecs_mock/calls; 0 keeps all
     verbose: bool = False
+    # Host header names served besides loopback and `host` (the DNS-rebinding guard).
+    allowed_hosts: tuple[str, ...] = ()
 
 
 class _View(TestControls):
@@ -71,6 +71,18 @@ class _View(TestControls):
         return self._dispatcher
 
 
+class _Stopped:
+    """The journal once the state file is closed: nothing more can be kept."""
+
+    def commit(self, backend: Backend) -> None:
+        self.restore(backend)
+        raise server_error("ecs-mock is stopping; the request was not kept.")
+
+    def restore(self, backend: Backend) -> None:
+        backend.changes.clear()
+        backend.cleared = False
+
+
 class ServerApp:
     def __init__(self, options: ServerOptions) -> None:
         self.options = options
@@ -81,55 +93,76 @@ class ServerApp:
             for key, credential in options.credentials.items()
             if credential.account_id is not None
         }
+        self.secrets = {key: credential.secret for key, credential in options.credentials.items()}
         self.dispatcher = Dispatcher(
             self.backend, options.account_id, account_of_key, self.controls
         )
-        self._save_lock = threading.Lock()
-        self._generation = 0
-        self._saved_generation = 0
-        loaded = False
+        self.state_file: StateFile | None = None
+        self.loaded_from_file = False
         if options.state_file is not None:
-            loaded = persistence.load(options.state_file, self.backend)
-        if not loaded and not options.empty:
-            seed_state.seed(self.view())
-            self.controls.clear()
-        self.loaded_from_file = loaded
-        self.save()
+            self.state_file = StateFile(options.state_file)
+            try:
+                self._start_from_file(self.state_file)
+            except BaseException:
+                self.state_file.close()
+                raise
+        elif not options.empty:
+            self._seed()
 
-    def view(self, account_id: str | None = None, region: str | None = None) -> _View:
+    def _start_from_file(self, state_file: StateFile) -> None:
+        if not state_file.is_new:
+            state_file.load(self.backend)
+            self.loaded_from_file = True
+        self.backend.journal = state_file
+        if state_file.is_new:
+            with self.backend.batch():
+                self.backend.cleared = True  # the first commit writes the whole state
+                if not self.options.empty:
+                    self._seed()
+
+    def _seed(self) -> None:
+        seed_state.seed(self.view())
+        self.controls.clear()
+
+    def view(self, account_id: str | None = None, region: str | None = None) -> TestControls:
         return _View(
             self.dispatcher, account_id or self.options.account_id, region or self.options.region
         )
 
+    def close(self) -> None:
+        """Release the state file (every accepted change is already in it). A request still
+        running after this is answered ServerException rather than acknowledged unsaved."""
+        with self.backend.lock:
+            if self.state_file is not None:
+                self.backend.journal = _Stopped()
+                self.state_file.close()
+                self.state_file = None
+
     # -- ECS --------------------------------------------------------------------------------
 
     def handle_ecs(self, request: SignedRequest) -> Reply:
-        """Check the signature when required, then dispatch exactly as the in-process mock."""
-        if self.options.credentials:
-            secrets = {key: c.secret for key, c in self.options.credentials.items()}
-            verify(request, secrets)
-        access_key, region = signer_of(header(request.headers, "Authorization"))
-        target = header(request.headers, "X-Amz-Target")
-        result = self.dispatcher.handle(
-            target, request.body, region or self.options.region, access_key
+        """Check the signature when required, then dispatch exactly as the in-process mock.
+
+        The access key and region come from the one parse of the Authorization header that was
+        checked (verified, when keys are configured), never from a second, looser reading."""
+        signed: Signer | None = (
+            verify(request, self.secrets, ECS_SIGNED_HEADERS) if self.secrets else signer(request)
         )
-        operation = (target or "").rpartition(".")[2]
-        if result.status == 200 and not operation.startswith(_READ_PREFIXES):
-            self.changed()
-        return result
+        target = request.headers_get("X-Amz-Target")
+        key = signed.key if signed else None
+        region = signed.region if signed else self.options.region
+        return self.dispatcher.handle(target, request.body, region, key)
 
     # -- control surface --------------------------------------------------------------------
 
     def reset(self, empty: bool | None = None) -> None:
-        """Forget everything; seed the default state again unless empty."""
-        with self.backend.lock:
-            fresh = Backend(seed=self.options.seed, timings=self.options.timings)
-            vars(self.backend).update({k: v for k, v in vars(fresh).items() if k != "lock"})
-            self.controls.clear()
+        """Forget everything; seed the default state again unless empty. One commit: on a
+        failure to write the state file, nothing is forgotten."""
+        with self.backend.batch():
+            self.backend.replace(Ids(self.options.seed), [])
             if not (self.options.empty if empty is None else empty):
                 seed_state.seed(self.view())
-                self.controls.clear()
-        self.changed()
+        self.controls.clear()
 
     def advance(
         self,
@@ -140,7 +173,6 @@ class ServerApp:
         region: str | None = None,
     ) -> None:
         self.view(account_id, region).advance(state, task, cluster)
-        self.changed()
 
     def snapshot(self) -> dict[str, Any]:
         """Every account and region, in the wire shapes the API returns."""
@@ -180,33 +212,5 @@ class ServerApp:
                         ],
                     }
                 )
+            self.backend.commit()  # the lifecycle steps that came due are kept
         return {"regions": regions, "calls": self.controls.received}
-
-    # -- persistence ------------------------------------------------------------------------
-
-    def changed(self) -> None:
-        """Note a change and write the state file (when there is one)."""
-        if self.options.state_file is None:
-            return
-        with self.backend.lock:
-            self._generation += 1
-        self.save()
-
-    def save(self) -> None:
-        """Write the state file if anything changed since the last write. A failed write is
-        reported, never raised into a client's request."""
-        path = self.options.state_file
-        if path is None:
-            return
-        with self._save_lock:
-            with self.backend.lock:
-                generation = self._generation
-                if generation == self._saved_generation and path.exists():
-                    return
-                data = persistence.dumps(self.backend)
-            try:
-                persistence.save(path, data)
-            except OSError as error:
-                print(f"ecs-mock: cannot write state file {path}: {error}", file=sys.stderr)
-                return
-            self._saved_generation = generation

@@ -24,12 +24,24 @@ _AUTHORIZATION = re.compile(
     r"(?P<service>[^/,\s]+)/aws4_request\s*,\s*SignedHeaders=(?P<headers>[^,\s]+)\s*,\s*"
     r"Signature=(?P<signature>[0-9a-f]{64})\s*$"
 )
-_UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
+# Mock decision: a valid region is a region name as AWS forms them (us-east-1, eu-central-2,
+# us-gov-west-1, cn-north-1, us-isob-east-1), lower case only: it is part of every ARN the
+# request can create. AWS refuses others ("Credential should be scoped to a valid region").
+_REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}\Z")
+SERVICE = "ecs"  # ECS's signing name
+# What an ECS request must sign. Host: as AWS requires. Mock decision: X-Amz-Target too; it
+# names the operation, so a signature that does not cover it could be replayed as another one.
+ECS_SIGNED_HEADERS = ("host", "x-amz-target")
+CONTROL_SIGNED_HEADERS = ("host",)
 _SIGNATURE_MISMATCH = (
     "The request signature we calculated does not match the signature you provided. "
     "Check your AWS Secret Access Key and signing method. "
     "Consult the service documentation for details."
 )
+_MUST_SIGN = {
+    "host": "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
+    "x-amz-target": "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.",
+}
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,20 @@ class SignedRequest:
     path: str
     headers: Mapping[str, str]
     body: bytes
+    client: str = ""  # the peer's address, for the log
+
+    def headers_get(self, name: str) -> str | None:
+        return header(self.headers, name)
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signed a request and for what, from one parse of its Authorization header."""
+
+    key: str
+    region: str
+    service: str
+    signed_headers: tuple[str, ...]
 
 
 def missing_token() -> EcsError:
@@ -51,38 +77,71 @@ def unrecognized_client() -> EcsError:
     )
 
 
-def invalid_signature() -> EcsError:
-    return EcsError("InvalidSignatureException", _SIGNATURE_MISMATCH, status=403)
+def invalid_signature(message: str = _SIGNATURE_MISMATCH) -> EcsError:
+    return EcsError("InvalidSignatureException", message, status=403)
 
 
-def verify(request: SignedRequest, secrets: Mapping[str, str]) -> None:
-    """Raise the error AWS would send unless `request` is signed by a key in `secrets`."""
-    authorization = header(request.headers, "Authorization")
+def _parse(authorization: str) -> re.Match[str] | None:
+    return _AUTHORIZATION.match(authorization.strip())
+
+
+def _check_scope(match: re.Match[str], required: tuple[str, ...]) -> Signer:
+    """The credential scope must be ECS's, in a real region's name, and cover `required`."""
+    if match["service"] != SERVICE:
+        # Observed AWS wording (403 InvalidSignatureException).
+        raise invalid_signature(f"Credential should be scoped to correct service: '{SERVICE}'. ")
+    if not _REGION.match(match["region"]):
+        raise invalid_signature(
+            f"Credential should be scoped to a valid region, not '{match['region']}'. "
+        )
+    signed = tuple(name.lower() for name in match["headers"].split(";"))
+    for name in required:
+        if name not in signed:
+            raise EcsError("IncompleteSignatureException", _MUST_SIGN[name])
+    return Signer(match["key"], match["region"], match["service"], signed)
+
+
+def signer(request: SignedRequest) -> Signer | None:
+    """Without `--access-key`: who a SigV4-signed request says signed it (nothing is verified,
+    but the scope must still be ECS's and name a real region); None when it is not signed."""
+    authorization = request.headers_get("Authorization")
+    match = _parse(authorization) if authorization else None
+    return _check_scope(match, ()) if match is not None else None
+
+
+def verify(request: SignedRequest, secrets: Mapping[str, str], required: tuple[str, ...]) -> Signer:
+    """Raise the error AWS would send unless `request` is signed by a key in `secrets`; return
+    the signer as verified."""
+    authorization = request.headers_get("Authorization")
     if not authorization:
         raise missing_token()
-    match = _AUTHORIZATION.match(authorization.strip())
+    match = _parse(authorization)
     if match is None:
         raise EcsError(
             "IncompleteSignatureException",
             f"Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' "
             f"parameters of AWS4-HMAC-SHA256. Authorization={authorization}",
         )
-    secret = secrets.get(match["key"])
+    found = _check_scope(match, required)
+    secret = secrets.get(found.key)
     if secret is None:
         raise unrecognized_client()
-    amz_date = header(request.headers, "X-Amz-Date")
+    amz_date = request.headers_get("X-Amz-Date")
     if not amz_date:
         raise EcsError(
             "IncompleteSignatureException", "Authorization header requires existence of a date."
         )
-    content_hash = header(request.headers, "X-Amz-Content-SHA256")
-    if content_hash not in (None, _UNSIGNED_PAYLOAD) and not hmac.compare_digest(
+    content_hash = request.headers_get("X-Amz-Content-SHA256")
+    # Mock decision: AWS JSON services hash the payload themselves, so a signature made over
+    # UNSIGNED-PAYLOAD cannot match and a body swapped under it is caught: InvalidSignature.
+    if content_hash is not None and not hmac.compare_digest(
         content_hash, hashlib.sha256(request.body).hexdigest()
     ):
         raise invalid_signature()
     expected = _signature(request, match, secret, amz_date)
     if not hmac.compare_digest(expected, match["signature"]):
         raise invalid_signature()
+    return found
 
 
 def _signature(request: SignedRequest, match: re.Match[str], secret: str, amz_date: str) -> str:

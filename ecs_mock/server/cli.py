@@ -17,6 +17,12 @@ from ..persistence import StateFileError
 from .app import DEFAULT_HOST, DEFAULT_MAX_CALLS, DEFAULT_PORT, Credential, ServerOptions
 from .http import EcsServer
 
+# The first releases that read AWS_ENDPOINT_URL_<SERVICE> (AWS developer blog announcing
+# service-specific endpoints: AWS CLI 1.29.0 / 2.13.0; botocore 1.31.0, boto3 1.28.0).
+MIN_CLI_V2 = "2.13.0"
+MIN_CLI_V1 = "1.29.0"
+MIN_BOTO3 = "1.28.0 (botocore 1.31.0)"
+
 
 def _account(value: str) -> str:
     if len(value) != 12 or not value.isdigit():
@@ -131,7 +137,20 @@ def parser() -> argparse.ArgumentParser:
         help="requests kept for /_ecs_mock/calls, the most recent; 0 keeps all "
         "(default %(default)s)",
     )
-    p.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    p.add_argument(
+        "--allow-host",
+        dest="allowed_hosts",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests whose Host header names NAME (repeatable); by default only "
+        "localhost, 127.0.0.1, [::1] and --host are answered (a guard against DNS rebinding)",
+    )
+    p.add_argument(
+        "--verbose",
+        action="store_true",
+        help="log one line per request to stderr: operation, HTTP status, error code, duration",
+    )
     return p
 
 
@@ -157,7 +176,30 @@ def options_from(args: argparse.Namespace) -> ServerOptions:
         request_timeout=args.request_timeout or None,
         max_calls=args.max_calls,
         verbose=args.verbose,
+        allowed_hosts=tuple(args.allowed_hosts),
     )
+
+
+def banner_hints(url: str, options: ServerOptions) -> list[str]:
+    """The start banner's "try" lines: flags every client honours (awscli v1 and v2, boto3 and
+    the SDKs ignore AWS_REGION in different ways, and older CLIs ignore AWS_ENDPOINT_URL_ECS)."""
+    credentials = "AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x"
+    if options.credentials:
+        key = next(iter(options.credentials))
+        credentials = f"AWS_ACCESS_KEY_ID={key} AWS_SECRET_ACCESS_KEY=<its secret>"
+    lines = [
+        f"  try: {credentials} aws --endpoint-url {url} --region {options.region} "
+        "ecs list-container-instances",
+        f"  (AWS_ENDPOINT_URL_ECS={url} works too with AWS CLI v2 >= {MIN_CLI_V2}, "
+        f"awscli v1 >= {MIN_CLI_V1}, boto3 >= {MIN_BOTO3}; older clients ignore it and call "
+        "real AWS)",
+    ]
+    if options.host in ("0.0.0.0", "::"):
+        lines.append(
+            "  requests from other machines name this one in their Host header: "
+            "add --allow-host NAME for each name they use"
+        )
+    return lines
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -187,10 +229,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     auth = "SigV4 by --access-key keys" if options.credentials else "any credentials"
     print(f"ecs-mock listening on {server.url}", flush=True)
     print(f"  region {options.region}, account {options.account_id}; {state}; accepts {auth}")
-    print(
-        f"  try: AWS_ENDPOINT_URL_ECS={server.url} AWS_REGION={options.region} "
-        "AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x aws ecs list-container-instances"
-    )
+    for line in banner_hints(server.url, options):
+        print(line)
     print("  Ctrl-C to stop", flush=True)
     signal.signal(signal.SIGTERM, _interrupt)
     with contextlib.suppress(KeyboardInterrupt):

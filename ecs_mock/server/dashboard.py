@@ -24,6 +24,7 @@ from typing import Any
 from .. import clock
 from ..backend import lifecycle
 from ..backend.service_wire import service_wire
+from ..controls import Call
 from ..errors import EcsError
 from ..protocol import Reply
 from .app import ServerApp
@@ -62,7 +63,7 @@ def handle_dashboard(app: ServerApp, method: str, route: str, authorization: str
             f"{method} /_ecs_mock/{route} is not a dashboard route. Dashboard routes: {known}.",
             status=404,
         )
-    if _secrets(app) and not _basic_auth_ok(app, authorization):
+    if app.secrets and not _basic_auth_ok(app, authorization):
         return _reply(
             401,
             b"The ecs-mock dashboard needs the server's access key id and secret "
@@ -72,6 +73,7 @@ def handle_dashboard(app: ServerApp, method: str, route: str, authorization: str
                 "Content-Type": "text/plain; charset=utf-8",
                 "WWW-Authenticate": 'Basic realm="ecs-mock", charset="UTF-8"',
             },
+            error="AccessDeniedException",
         )
     if name == "data":
         body = json.dumps(dashboard_data(app), separators=(",", ":")).encode()
@@ -81,12 +83,8 @@ def handle_dashboard(app: ServerApp, method: str, route: str, authorization: str
     return _reply(200, asset, {**_HEADERS, "Content-Type": content_type})
 
 
-def _reply(status: int, body: bytes, headers: dict[str, str]) -> Reply:
-    return Reply(status, body, {**headers, "Content-Length": str(len(body))})
-
-
-def _secrets(app: ServerApp) -> dict[str, str]:
-    return {key: credential.secret for key, credential in app.options.credentials.items()}
+def _reply(status: int, body: bytes, headers: dict[str, str], error: str | None = None) -> Reply:
+    return Reply(status, body, {**headers, "Content-Length": str(len(body))}, error=error)
 
 
 def _basic_auth_ok(app: ServerApp, authorization: str | None) -> bool:
@@ -98,7 +96,7 @@ def _basic_auth_ok(app: ServerApp, authorization: str | None) -> bool:
     except (binascii.Error, UnicodeDecodeError):
         return False
     key_id, colon, secret = decoded.partition(":")
-    expected = _secrets(app).get(key_id)
+    expected = app.secrets.get(key_id)
     return bool(colon) and expected is not None and hmac.compare_digest(secret, expected)
 
 
@@ -137,15 +135,15 @@ def dashboard_data(app: ServerApp) -> dict[str, Any]:
     }
 
 
-def _call(call: Any) -> dict[str, Any]:
+def _call(call: Call) -> dict[str, Any]:
     # Only the operation and its outcome: parameters may hold anything a client sent.
     entry: dict[str, Any] = {
         "operation": call.operation,
         "region": call.region,
         "accountId": call.account_id,
+        "status": call.status,
+        "at": call.time,
     }
-    for attribute, key in (("status", "status"), ("error", "error"), ("at", "at")):
-        value = getattr(call, attribute, None)
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            entry[key] = value
+    if call.error_code is not None:
+        entry["error"] = call.error_code
     return entry

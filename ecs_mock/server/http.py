@@ -13,18 +13,17 @@ import socket
 import socketserver
 import sys
 import threading
+import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from ..errors import EcsError, server_error
-from ..protocol import CONTENT_TYPE, Reply, error_reply
+from ..backend.numbers import parse_digits
+from ..errors import EcsError
+from ..protocol import Reply, error_reply
+from . import routes
 from .app import ServerApp, ServerOptions
 from .auth import SignedRequest
-from .control import PREFIX, handle_control
-from .dashboard import handle_dashboard, is_dashboard
-from .metadata import PREFIX as METADATA_PREFIX
-from .metadata import handle_metadata
 
 logger = logging.getLogger("ecs_mock.server")
 # Mock decision: AWS's exact codes for HTTP-level faults are not documented; these names say
@@ -42,6 +41,20 @@ _HTTP_ERROR_CODES = {
 }
 # Refused bodies up to this many times the limit are read and dropped (see _drain).
 _DRAIN_FACTOR = 16
+
+
+def byte_count(raw: str) -> int | None:
+    """A Content-Length value: ASCII digits only (RFC 9110's 1*DIGIT). `int()` would also take a
+    sign, underscores, surrounding spaces and any Unicode decimal digits ('٢'), so it is not
+    used on the header."""
+    return parse_digits(raw.strip(" \t"), maximum=_MAX_BYTE_COUNT)
+
+
+_MAX_BYTE_COUNT = 2**63 - 1
+
+
+class _ClientGone(Exception):
+    """The connection ended before the request did."""
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -64,55 +77,40 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_HEAD = do_POST
 
     def _serve(self) -> None:
+        app = self.server.app
+        started = time.perf_counter()
         try:
-            result = self._route()
+            body = self._read_body()
         except EcsError as error:
             result = error_reply(error)
+            routes.say(app, self._client(), f"{self.command} {self.path[:80]}", result, started)
         except TimeoutError:
             self.close_connection = True
             result = error_reply(_http_error(408, "The client did not send the body in time."))
-        except Exception:
-            logger.exception("ecs_mock server failed on %s %s", self.command, self.path)
-            result = error_reply(server_error("ecs_mock internal error; see the server log."))
-        self._send(result)
+            routes.say(app, self._client(), f"{self.command} {self.path[:80]}", result, started)
+        except (ConnectionError, _ClientGone) as gone:
+            # The client hung up mid-request: its own event, not a failure of the server.
+            self.close_connection = True
+            routes.say(app, self._client(), f"client hung up mid-request ({gone})", None, None)
+            return
+        else:
+            request = SignedRequest(
+                method=self.command,
+                host=self.headers.get("Host") or "",
+                path=self.path,
+                headers=dict(self.headers.items()),
+                body=body,
+                client=self._client(),
+            )
+            result = routes.serve(app, request)
+        try:
+            self._send(result)
+        except ConnectionError:
+            self.close_connection = True
+            routes.say(app, self._client(), "client hung up before the answer", None, None)
 
-    def _route(self) -> Reply:
-        app = self.server.app
-        path = self.path
-        if path.startswith(PREFIX) or path.rstrip("/") == PREFIX.rstrip("/"):
-            route = path[len(PREFIX) :].split("?", 1)[0].strip("/")
-            if is_dashboard(route):
-                self._discard_body()
-                return handle_dashboard(app, self.command, route, self.headers.get("Authorization"))
-            return handle_control(app, self.command, path, self._read_body())
-        if path.startswith(METADATA_PREFIX):
-            self._discard_body()
-            return handle_metadata(app, self.command, path)
-        if path.split("?", 1)[0] != "/" or self.command != "POST":
-            self._discard_body()
-            raise EcsError(
-                "UnknownOperationException",
-                f"ECS is served at POST / (awsJson 1.1); got {self.command} {path}. "
-                f"Control routes are under {PREFIX}; task metadata under {METADATA_PREFIX}.",
-                status=404,
-            )
-        body = self._read_body()
-        content_type = (self.headers.get("Content-Type") or "").split(";", 1)[0].strip().lower()
-        if content_type != CONTENT_TYPE:
-            # Mock decision: AWS JSON services answer a wrong content type with
-            # UnknownOperationException (they route on it); 400 as for any client error.
-            raise EcsError(
-                "UnknownOperationException",
-                f"Content-Type must be {CONTENT_TYPE}, got {content_type or 'none'!r}.",
-            )
-        request = SignedRequest(
-            method=self.command,
-            host=self.headers.get("Host") or "",
-            path=path,
-            headers=dict(self.headers.items()),
-            body=body,
-        )
-        return app.handle_ecs(request)
+    def _client(self) -> str:
+        return str(self.client_address[0]) if self.client_address else ""
 
     def _content_length(self) -> int:
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
@@ -121,11 +119,8 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.headers.get("Content-Length")
         if raw is None:
             return 0
-        try:
-            length = int(raw)
-        except ValueError:
-            length = -1
-        if length < 0:
+        length = byte_count(raw)
+        if length is None:
             self.close_connection = True
             raise _http_error(400, f"Content-Length {raw!r} is not a byte count.")
         limit = self.server.app.options.max_body
@@ -152,15 +147,8 @@ class _Handler(BaseHTTPRequestHandler):
         length = self._content_length()
         body = self.rfile.read(length) if length else b""
         if len(body) < length:
-            self.close_connection = True
-            raise _http_error(400, "The connection closed before the whole body arrived.")
+            raise _ClientGone(f"{len(body)} of {length} body bytes arrived")
         return body
-
-    def _discard_body(self) -> None:
-        try:
-            self._read_body()
-        except EcsError:
-            self.close_connection = True
 
     def _send(self, result: Reply) -> None:
         self.send_response(result.status)
@@ -179,12 +167,14 @@ class _Handler(BaseHTTPRequestHandler):
             # Set before the request line was understood; 0.9 replies carry no status line.
             self.request_version = "HTTP/1.1"
         text = message or explain or _phrase(code)
+        result = error_reply(_http_error(code, text))
+        routes.say(self.server.app, self._client(), "malformed HTTP request", result, None)
         with contextlib.suppress(OSError):
-            self._send(error_reply(_http_error(code, text)))
+            self._send(result)
 
     def log_message(self, format: str, *args: Any) -> None:
-        if self.server.app.options.verbose:
-            sys.stderr.write(f"ecs-mock: {self.address_string()} {format % args}\n")
+        """The stdlib's raw access log is replaced by routes.log_request (one line per request
+        with operation, status, error code and duration)."""
 
 
 class _HttpServer(ThreadingHTTPServer):
@@ -206,9 +196,14 @@ class _HttpServer(ThreadingHTTPServer):
         self.server_port = int(port)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        # A client that hangs up mid-reply is its own problem; say so only when asked.
-        if self.app.options.verbose:
-            super().handle_error(request, client_address)
+        error = sys.exc_info()[1]
+        if isinstance(error, OSError):
+            # A client that resets or drops its connection is its own problem: one line, and
+            # only under --verbose.
+            host = client_address[0] if client_address else ""
+            routes.say(self.app, str(host), f"client connection lost ({error})", None, None)
+            return
+        logger.exception("ecs_mock server failed serving %s", client_address)
 
 
 class EcsServer:
@@ -221,7 +216,11 @@ class EcsServer:
     def __init__(self, options: ServerOptions | None = None, **option_values: Any) -> None:
         self.options = options or ServerOptions(**option_values)
         self.app = ServerApp(self.options)
-        self._httpd = _HttpServer((self.options.host, self.options.port), self.app)
+        try:
+            self._httpd = _HttpServer((self.options.host, self.options.port), self.app)
+        except BaseException:
+            self.app.close()  # a port in use must not leave the state file locked
+            raise
         self._thread: threading.Thread | None = None
         self._closed = False
 
@@ -270,7 +269,7 @@ class EcsServer:
             return
         self._closed = True
         self._httpd.server_close()
-        self.app.save()
+        self.app.close()
 
     def __enter__(self) -> EcsServer:
         return self.start()

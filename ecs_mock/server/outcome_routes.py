@@ -22,7 +22,8 @@ from typing import Any
 
 from ..backend.outcome_model import Outcome
 from ..errors import EcsError, shown
-from .app import ServerApp, _View
+from ..testing import TestControls
+from .app import ServerApp
 
 CONSTRUCTORS = (
     "runs",
@@ -44,7 +45,7 @@ def _invalid(message: str) -> EcsError:
     return EcsError("InvalidParameterException", message)
 
 
-def _view(app: ServerApp, params: dict[str, Any], takes: set[str]) -> _View:
+def _view(app: ServerApp, params: dict[str, Any], takes: set[str]) -> TestControls:
     unknown = set(params) - takes - _WHERE
     if unknown:
         allowed = ", ".join(sorted(takes | _WHERE))
@@ -87,7 +88,6 @@ def _set_outcome(app: ServerApp, params: dict[str, Any]) -> dict[str, Any]:
         )
     except ValueError as error:
         raise _invalid(str(error)) from None
-    app.changed()
     return {"decided": "task" if rule is None else "rule"}
 
 
