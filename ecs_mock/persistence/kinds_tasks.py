@@ -75,6 +75,7 @@ TASK_FIELDS: Fields = {
     "ephemeral_storage": Derived("ephemeralStorage.sizeInGiB"),
     "started_by": Api("startedBy", None),
     "service_name": Internal(),
+    "awsvpc_configuration": Internal(),  # the request's, for the ENI in moto (enis.py)
     "last_status": Api("lastStatus"),
     "desired_status": Api("desiredStatus"),
     "version": Api("version"),
