@@ -35,7 +35,6 @@ EXPECTED_MISSING = frozenset(
         "DeleteTaskDefinitions",
         "DiscoverPollEndpoint",
         "ExecuteCommand",
-        "GetTaskProtection",
         "ListAccountSettings",
         "PutAccountSetting",
         "PutAccountSettingDefault",
@@ -43,7 +42,6 @@ EXPECTED_MISSING = frozenset(
         "SubmitContainerStateChange",
         "SubmitTaskStateChange",
         "UpdateContainerAgent",
-        "UpdateTaskProtection",
     }
 )
 

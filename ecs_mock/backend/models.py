@@ -291,6 +291,8 @@ class Task:
     connectivity: str | None = None
     stop_code: str | None = None
     stopped_reason: str | None = None
+    # Task scale-in protection (task_protection.py): protected until this clock time.
+    protected_until: float | None = None
 
     @property
     def is_pending(self) -> bool:

@@ -25,6 +25,7 @@ from . import (
     start_task,
     tags,
     task_definitions,
+    task_protection,
     task_sets,
     tasks,
 )
@@ -60,6 +61,8 @@ OPERATIONS: dict[str, Handler] = {
     "DescribeTasks": tasks.describe_tasks,
     "ListTasks": tasks.list_tasks,
     "StopTask": tasks.stop_task,
+    "GetTaskProtection": task_protection.get_task_protection,
+    "UpdateTaskProtection": task_protection.update_task_protection,
     "TagResource": tags.tag_resource,
     "UntagResource": tags.untag_resource,
     "ListTagsForResource": tags.list_tags_for_resource,
