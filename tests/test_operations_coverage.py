@@ -33,15 +33,10 @@ EXPECTED_MISSING = frozenset(
     {
         "DeleteAccountSetting",
         "DeleteTaskDefinitions",
-        "DiscoverPollEndpoint",
         "ExecuteCommand",
         "ListAccountSettings",
         "PutAccountSetting",
         "PutAccountSettingDefault",
-        "SubmitAttachmentStateChanges",
-        "SubmitContainerStateChange",
-        "SubmitTaskStateChange",
-        "UpdateContainerAgent",
     }
 )
 

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from . import (
+    agent_endpoints,
+    agent_state,
     attributes,
     capacity_providers,
     cluster_capacity,
@@ -82,6 +84,12 @@ OPERATIONS: dict[str, Handler] = {
     "DeleteTaskSet": task_sets.delete_task_set,
     "DescribeTaskSets": task_sets.describe_task_sets,
     "UpdateServicePrimaryTaskSet": task_sets.update_service_primary_task_set,
+    # The agent-side API (agent_state.py, agent_endpoints.py)
+    "DiscoverPollEndpoint": agent_endpoints.discover_poll_endpoint,
+    "UpdateContainerAgent": agent_endpoints.update_container_agent,
+    "SubmitTaskStateChange": agent_state.submit_task_state_change,
+    "SubmitContainerStateChange": agent_state.submit_container_state_change,
+    "SubmitAttachmentStateChanges": agent_state.submit_attachment_state_changes,
     "PutAttributes": attributes.put_attributes,
     "DeleteAttributes": attributes.delete_attributes,
     "ListAttributes": attributes.list_attributes,
