@@ -33,7 +33,6 @@ EXPECTED_MISSING = frozenset(
     {
         "DeleteAccountSetting",
         "DeleteTaskDefinitions",
-        "ExecuteCommand",
         "ListAccountSettings",
         "PutAccountSetting",
         "PutAccountSettingDefault",
