@@ -32,7 +32,6 @@ NOT_IMPLEMENTED = "an ECS operation ecs_mock does not implement"
 EXPECTED_MISSING = frozenset(
     {
         "DeleteAccountSetting",
-        "DeleteTaskDefinitions",
         "ListAccountSettings",
         "PutAccountSetting",
         "PutAccountSettingDefault",

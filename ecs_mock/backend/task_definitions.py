@@ -10,7 +10,7 @@ from typing import Any
 
 from .. import clock
 from ..errors import EcsError, client_error, invalid_parameter, shown
-from . import fargate
+from . import fargate, task_definition_deletion
 from .lookup import NAME_PATTERN, find_task_definition, split_task_definition
 from .models import TaskDefinition
 from .numbers import INT32_MAX, parse_digits
@@ -278,6 +278,7 @@ def register_task_definition(region: Region, params: dict[str, Any]) -> dict[str
 
 def deregister_task_definition(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     reference = params["taskDefinition"]
+    task_definition_deletion.check_revision_number(reference)
     missing = client_error("The specified task definition does not exist.")
     with _misses_as(missing):
         _, revision = split_task_definition(region, reference)
