@@ -117,3 +117,19 @@ def test_deregister_with_a_revision_that_is_no_number(
         "InvalidParameterException",
         f"Invalid revision number. Number: {revision}",
     )
+
+
+def test_a_service_cannot_move_to_a_deleted_revision(app: EcsMock, ecs: Any) -> None:
+    app.add_container_instance("default")
+    ecs.create_service(serviceName="web", taskDefinition="app:3", desiredCount=1)
+    ecs.deregister_task_definition(taskDefinition="app:1")
+    ecs.delete_task_definitions(taskDefinitions=["app:1"])
+    for call in (
+        lambda: ecs.update_service(service="web", taskDefinition="app:1"),
+        lambda: ecs.create_service(serviceName="api", taskDefinition="app:1", desiredCount=1),
+    ):
+        with pytest.raises(ClientError) as caught:
+            call()
+        assert _error(caught) == ("InvalidParameterException", "TaskDefinition is inactive")
+    service = ecs.describe_services(services=["web"])["services"][0]
+    assert service["taskDefinition"].endswith(":3")

@@ -125,3 +125,22 @@ def test_scale_in_skips_protected_tasks_until_protection_lapses(
     assert _service_tasks(ecs) == []
     service = ecs.describe_services(services=["web"])["services"][0]
     assert service["runningCount"] == 0
+
+
+def test_a_deployment_waits_for_a_protected_task_of_the_old_revision(
+    frozen: Any, ecs_mock: EcsMock, web: list[str], ecs: Any
+) -> None:
+    ecs_mock.register_task_definition("app")  # app:2
+    ecs.update_task_protection(
+        cluster="default", tasks=[web[0]], protectionEnabled=True, expiresInMinutes=5
+    )
+    ecs.update_service(service="web", taskDefinition="app:2")
+    running = ecs.describe_tasks(tasks=_service_tasks(ecs))["tasks"]
+    old = [t["taskArn"] for t in running if t["taskDefinitionArn"].endswith(":1")]
+    assert old == [web[0]]  # the unprotected old tasks were replaced, the protected one stays
+    assert len(ecs.describe_services(services=["web"])["services"][0]["deployments"]) == 2
+    frozen.tick(5 * 60)
+    running = ecs.describe_tasks(tasks=_service_tasks(ecs))["tasks"]
+    assert {t["taskDefinitionArn"].rsplit(":", 1)[1] for t in running} == {"2"}
+    (deployment,) = ecs.describe_services(services=["web"])["services"][0]["deployments"]
+    assert deployment["taskDefinition"].endswith(":2")
