@@ -32,18 +32,9 @@ NOT_IMPLEMENTED = "an ECS operation ecs_mock does not implement"
 EXPECTED_MISSING = frozenset(
     {
         "DeleteAccountSetting",
-        "DeleteTaskDefinitions",
-        "DiscoverPollEndpoint",
-        "ExecuteCommand",
-        "GetTaskProtection",
         "ListAccountSettings",
         "PutAccountSetting",
         "PutAccountSettingDefault",
-        "SubmitAttachmentStateChanges",
-        "SubmitContainerStateChange",
-        "SubmitTaskStateChange",
-        "UpdateContainerAgent",
-        "UpdateTaskProtection",
     }
 )
 

@@ -77,7 +77,7 @@ def test_missing_or_foreign_target(server: EcsServer) -> None:
 
 
 def test_operation_ecs_mock_does_not_implement(server: EcsServer) -> None:
-    status, _, error = send(server, headers=ecs_headers("ExecuteCommand"))
+    status, _, error = send(server, headers=ecs_headers("PutAccountSetting"))
     assert status == 400
     assert error["__type"] == "UnsupportedFeatureException"
     assert "StartTask" in error["message"]

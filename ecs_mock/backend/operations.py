@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from . import (
+    agent_endpoints,
+    agent_state,
     attributes,
     capacity_providers,
     cluster_capacity,
@@ -15,6 +17,7 @@ from . import (
     daemon_definitions,
     daemon_deployments,
     daemons,
+    exec_command,
     express,
     gateway_clusters,
     gateways,
@@ -24,7 +27,9 @@ from . import (
     services,
     start_task,
     tags,
+    task_definition_deletion,
     task_definitions,
+    task_protection,
     task_sets,
     tasks,
 )
@@ -48,6 +53,7 @@ OPERATIONS: dict[str, Handler] = {
     "RegisterTaskDefinition": task_definitions.register_task_definition,
     "DeregisterTaskDefinition": task_definitions.deregister_task_definition,
     "DescribeTaskDefinition": task_definitions.describe_task_definition,
+    "DeleteTaskDefinitions": task_definition_deletion.delete_task_definitions,
     "ListTaskDefinitions": task_definitions.list_task_definitions,
     "ListTaskDefinitionFamilies": task_definitions.list_task_definition_families,
     "RegisterContainerInstance": container_instances.register_container_instance,
@@ -60,6 +66,9 @@ OPERATIONS: dict[str, Handler] = {
     "DescribeTasks": tasks.describe_tasks,
     "ListTasks": tasks.list_tasks,
     "StopTask": tasks.stop_task,
+    "ExecuteCommand": exec_command.execute_command,
+    "GetTaskProtection": task_protection.get_task_protection,
+    "UpdateTaskProtection": task_protection.update_task_protection,
     "TagResource": tags.tag_resource,
     "UntagResource": tags.untag_resource,
     "ListTagsForResource": tags.list_tags_for_resource,
@@ -79,6 +88,12 @@ OPERATIONS: dict[str, Handler] = {
     "DeleteTaskSet": task_sets.delete_task_set,
     "DescribeTaskSets": task_sets.describe_task_sets,
     "UpdateServicePrimaryTaskSet": task_sets.update_service_primary_task_set,
+    # The agent-side API (agent_state.py, agent_endpoints.py)
+    "DiscoverPollEndpoint": agent_endpoints.discover_poll_endpoint,
+    "UpdateContainerAgent": agent_endpoints.update_container_agent,
+    "SubmitTaskStateChange": agent_state.submit_task_state_change,
+    "SubmitContainerStateChange": agent_state.submit_container_state_change,
+    "SubmitAttachmentStateChanges": agent_state.submit_attachment_state_changes,
     "PutAttributes": attributes.put_attributes,
     "DeleteAttributes": attributes.delete_attributes,
     "ListAttributes": attributes.list_attributes,
