@@ -9,8 +9,11 @@ import pytest
 from botocore.exceptions import ClientError
 
 from ecs_mock import EcsMock
+from ecs_mock._schema import shape_members
 
 PREFIX = "arn:aws:ecs:us-east-1:123456789012:task-definition"
+
+STAMPED = "deleteRequestedAt" in shape_members("TaskDefinition")
 
 
 @pytest.fixture
@@ -34,7 +37,8 @@ def test_an_inactive_revision_goes_delete_in_progress(app: EcsMock, ecs: Any) ->
         f"{PREFIX}/app:1",
         "DELETE_IN_PROGRESS",
     )
-    assert "deleteRequestedAt" in deleted
+    # Older ECS models (the oldest botocore supported) have no deleteRequestedAt: not answered.
+    assert ("deleteRequestedAt" in deleted) == STAMPED
     described = ecs.describe_task_definition(taskDefinition="app:1")["taskDefinition"]
     assert described["status"] == "DELETE_IN_PROGRESS"
     listed = ecs.list_task_definitions(status="DELETE_IN_PROGRESS")["taskDefinitionArns"]
@@ -46,7 +50,7 @@ def test_an_inactive_revision_goes_delete_in_progress(app: EcsMock, ecs: Any) ->
     assert app.register_task_definition("app").endswith(":4")
     # Again: answered again, unchanged.
     again = ecs.delete_task_definitions(taskDefinitions=[f"{PREFIX}/app:1"])
-    assert again["taskDefinitions"][0]["deleteRequestedAt"] == deleted["deleteRequestedAt"]
+    assert again["taskDefinitions"][0].get("deleteRequestedAt") == deleted.get("deleteRequestedAt")
 
 
 def test_active_and_unknown_revisions_are_failures(app: EcsMock, ecs: Any) -> None:

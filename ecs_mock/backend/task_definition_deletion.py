@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import clock
+from .._schema import shape_members
 from ..errors import EcsError, client_error, invalid_parameter, shown
 from .lookup import find_task_definition, split_task_definition
 from .models import TaskDefinition
@@ -70,7 +71,9 @@ def delete_task_definitions(region: Region, params: dict[str, Any]) -> dict[str,
         else:
             if definition.status == "INACTIVE":
                 definition.body["status"] = DELETE_IN_PROGRESS
-                definition.body["deleteRequestedAt"] = now
+                if "deleteRequestedAt" in shape_members("TaskDefinition"):
+                    # Absent from older models (botocore 1.34.17's): not answered there.
+                    definition.body["deleteRequestedAt"] = now
                 region.touch(definition)
             # Mock decision: deleting a revision already DELETE_IN_PROGRESS answers it again.
             deleted.append(definition.to_wire())
