@@ -17,6 +17,7 @@ from botocore.exceptions import ClientError
 import ecs_mock._schema as schema
 from ecs_mock import EcsMock, RealEcsCallBlocked, ResponseSchemaError, mock_ecs
 from ecs_mock.arns import partition_for
+from ecs_mock.backend.operations import OPERATIONS
 from ecs_mock.intercept import INTERCEPTOR
 
 TASK_ARN = re.compile(r"^arn:aws:ecs:us-east-1:123456789012:task/default/[0-9a-f]{32}$")
@@ -147,13 +148,18 @@ def test_other_services_pass_through_untouched() -> None:
     assert "logs" in seen[0]
 
 
-def test_unknown_operation_names_it_and_lists_supported(ecs_mock: EcsMock) -> None:
+def test_unknown_operation_names_it_and_lists_supported(
+    ecs_mock: EcsMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     client = _client()
+    # Every operation of the model is answered now: one is taken away to play one a newer
+    # botocore adds before ecs_mock implements it.
+    monkeypatch.delitem(OPERATIONS, "DeleteAccountSetting")
     with pytest.raises(ClientError) as raised:
-        client.update_container_agent(containerInstance="i")
+        client.delete_account_setting(name="serviceLongArnFormat")
     error = raised.value.response["Error"]
     assert error["Code"] == "UnsupportedFeatureException"
-    assert "UpdateContainerAgent" in error["Message"]
+    assert "DeleteAccountSetting" in error["Message"]
     assert "StartTask" in error["Message"]
 
 

@@ -85,6 +85,9 @@ def _every_operation(client: Any, mock: EcsMock) -> int:
         "taskDefinition"
     ]["taskDefinitionArn"]
     call("describe_task_definition", taskDefinition="f")
+    call("register_task_definition", family="gone", containerDefinitions=CONTAINERS)
+    call("deregister_task_definition", taskDefinition="gone:1")
+    call("delete_task_definitions", taskDefinitions=["gone:1"])
     call("list_task_definitions")
     call("list_task_definition_families")
     document = '{"instanceId": "i-0123456789abcdef0", "instanceType": "m5.large"}'
@@ -103,6 +106,24 @@ def _every_operation(client: Any, mock: EcsMock) -> int:
     call("stop_task", cluster="c", task=ran)
     call("describe_tasks", cluster="c", tasks=[task_arn])
     call("list_tasks", cluster="c")
+    call("get_task_protection", cluster="c", tasks=[task_arn])
+    call("update_task_protection", cluster="c", tasks=[task_arn], protectionEnabled=True)
+    call("discover_poll_endpoint", cluster="c", containerInstance=instance)
+    call("submit_container_state_change", cluster="c", task=task_arn, containerName="c")
+    call("submit_task_state_change", cluster="c", task=task_arn, status="RUNNING")
+    attachment = {
+        "attachmentArn": "arn:aws:ecs:us-east-1:123456789012:attachment/x",
+        "status": "ATTACHED",
+    }
+    with pytest.raises(ClientError) as raised:
+        call("submit_attachment_state_changes", cluster="c", attachments=[attachment])
+    assert raised.value.response["Error"]["Code"] == "InvalidParameterException"
+    with pytest.raises(ClientError) as raised:
+        call("update_container_agent", cluster="c", containerInstance=instance)
+    assert raised.value.response["Error"]["Code"] == "NoUpdateAvailableException"
+    with pytest.raises(ClientError) as raised:
+        call("execute_command", cluster="c", task=task_arn, command="sh", interactive=True)
+    assert raised.value.response["Error"]["Code"] == "InvalidParameterException"
     call("tag_resource", resourceArn=task_arn, tags=[{"key": "k", "value": "v"}])
     call("list_tags_for_resource", resourceArn=task_arn)
     call("untag_resource", resourceArn=task_arn, tagKeys=["k"])

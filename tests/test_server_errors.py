@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from ecs_mock.backend.operations import OPERATIONS
 from ecs_mock.server import EcsServer
 from ecs_mock.server.http import byte_count
 
@@ -76,8 +77,12 @@ def test_missing_or_foreign_target(server: EcsServer) -> None:
         assert TARGET in error["message"]
 
 
-def test_operation_ecs_mock_does_not_implement(server: EcsServer) -> None:
-    status, _, error = send(server, headers=ecs_headers("ExecuteCommand"))
+def test_operation_ecs_mock_does_not_implement(
+    server: EcsServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every model operation is answered: one is taken away to play one not implemented yet.
+    monkeypatch.delitem(OPERATIONS, "PutAccountSetting")
+    status, _, error = send(server, headers=ecs_headers("PutAccountSetting"))
     assert status == 400
     assert error["__type"] == "UnsupportedFeatureException"
     assert "StartTask" in error["message"]

@@ -8,6 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from ecs_mock import EcsMock
+from ecs_mock._schema import shape_members
 from ecs_mock.backend import constraints, query
 
 DAEMON_DESIRED = (
@@ -212,6 +213,10 @@ def _zones(ecs: Any, name: str) -> list[str]:
     return sorted(t["availabilityZone"] for t in ecs.describe_tasks(tasks=arns)["tasks"])
 
 
+@pytest.mark.skipif(
+    "availabilityZoneRebalancing" not in shape_members("CreateServiceRequest"),
+    reason="this botocore's ECS model has no availabilityZoneRebalancing",
+)
 def test_az_rebalancing_moves_tasks_to_a_new_zone(app: EcsMock, ecs: Any) -> None:
     app.add_container_instance("default", availability_zone="us-east-1a")
     for name, setting in (("web", "ENABLED"), ("plain", "DISABLED")):

@@ -10,6 +10,7 @@ from botocore.exceptions import WaiterError
 from freezegun import freeze_time
 
 from ecs_mock import EcsMock
+from ecs_mock._schema import shape_members
 
 T0 = "2025-06-01T00:00:00Z"
 PREFIX = "arn:aws:ecs:us-east-1:123456789012"
@@ -271,6 +272,10 @@ def test_circuit_breaker_without_rollback_leaves_the_failed_deployment(
         )
 
 
+@pytest.mark.skipif(
+    "thresholdConfiguration" not in shape_members("DeploymentCircuitBreaker"),
+    reason="this botocore's ECS model has no circuit breaker thresholdConfiguration",
+)
 def test_breaker_threshold_follows_the_desired_count(ecs_mock: EcsMock, ecs: Any) -> None:
     ecs_mock.register_task_definition("app")
     ecs_mock.add_container_instance("default", cpu=10240, memory=16384)

@@ -444,7 +444,6 @@ def test_start_task_refuses_an_inactive_revision(ecs_mock: EcsMock, ecs: Any) ->
         (f"{PREFIX}/app", "Revision is missing."),
         ("app:7", "The specified task definition does not exist."),
         ("nope:1", "The specified task definition does not exist."),
-        ("app:latest", "The specified task definition does not exist."),
         (
             "arn:aws:ecs:eu-west-1:123456789012:task-definition/app:1",
             "The specified task definition does not exist.",

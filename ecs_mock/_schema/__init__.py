@@ -32,8 +32,15 @@ __all__ = [
     "known_operations",
     "request_violation",
     "setting_facts",
+    "shape_members",
     "translate_pattern",
 ]
+
+
+def shape_members(shape: str) -> frozenset[str]:
+    """The members the installed ECS model gives structure `shape` (older models have fewer:
+    a member they lack must not be answered)."""
+    return REGISTRY.shape_members(shape)
 
 
 def known_operations() -> frozenset[str]:

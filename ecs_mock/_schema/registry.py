@@ -62,6 +62,14 @@ class Registry:
             and not self.slow
         )
 
+    def shape_members(self, shape: str) -> frozenset[str]:
+        """The member names of a structure shape of the installed model (none if it has no
+        such shape)."""
+        model = self._service_model()
+        if shape not in model.shape_names:
+            return frozenset()
+        return frozenset(getattr(model.shape_for(shape), "members", {}))
+
     def known_operations(self) -> frozenset[str]:
         if self.operations is None:
             self.operations = frozenset(self._service_model().operation_names)

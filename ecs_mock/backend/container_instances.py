@@ -39,7 +39,7 @@ ECS_OWNED = ("ecs.", "com.amazonaws.ecs.")  # attributes ECS and its agent set, 
 # Attribute name and value rules as the ECS model documents them (Attribute.name / .value).
 _ATTRIBUTE_NAME = re.compile(r"[A-Za-z0-9_./\\-]{1,128}")
 _ATTRIBUTE_VALUE = re.compile(r"[A-Za-z0-9_.@/\\: -]{1,128}")
-_DEFAULT_VERSION_INFO = {
+DEFAULT_VERSION_INFO = {
     "agentVersion": "1.88.0",
     "agentHash": "5a3ee1e9",
     "dockerVersion": "DockerVersion: 25.0.6",
@@ -133,7 +133,7 @@ def register_container_instance(region: Region, params: dict[str, Any]) -> dict[
         resources=resources,
         attributes=attributes,
         registered_at=clock.now(),
-        version_info={**_DEFAULT_VERSION_INFO, **params.get("versionInfo", {})},
+        version_info={**DEFAULT_VERSION_INFO, **params.get("versionInfo", {})},
         tags=tags,
     )
     if previous is not None:

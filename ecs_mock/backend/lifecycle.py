@@ -55,6 +55,8 @@ def on_action(action: str, handler: ActionHandler) -> None:
 
 
 def changed(region: Region, task: Task, at: float) -> None:
+    """Tell the listeners a task changed (and note it for the state file)."""
+    region.touch(task)
     for listener in _listeners:
         listener(region, task, at)
 

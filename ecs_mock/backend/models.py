@@ -139,6 +139,7 @@ class ContainerInstance:
     task_ids: set[str] = field(default_factory=set)
     counts: TaskCounts = field(default_factory=TaskCounts)
     capacity_provider: str | None = None
+    agent_update_status: str | None = None  # UpdateContainerAgent (agent_endpoints.py)
     _attributes_by_name: dict[str, str | None] | None = field(
         default=None, init=False, repr=False, compare=False
     )
@@ -200,6 +201,8 @@ class ContainerInstance:
             wire["statusReason"] = self.status_reason
         if self.capacity_provider is not None:
             wire["capacityProviderName"] = self.capacity_provider
+        if self.agent_update_status is not None:
+            wire["agentUpdateStatus"] = self.agent_update_status
         return wire
 
 
@@ -293,6 +296,8 @@ class Task:
     connectivity: str | None = None
     stop_code: str | None = None
     stopped_reason: str | None = None
+    # Task scale-in protection (task_protection.py): protected until this clock time.
+    protected_until: float | None = None
 
     @property
     def is_pending(self) -> bool:

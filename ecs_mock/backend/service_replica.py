@@ -35,6 +35,7 @@ from .models import Cluster, Task
 from .service_models import Deployment, Service
 from .state import Region
 from .strategies import parse_strategies, spread_value
+from .task_protection import is_protected
 
 # Mock decision: ECS does not publish these stoppedReasons.
 DRAINING_REASON = "Task stopped because its container instance is DRAINING."
@@ -119,11 +120,14 @@ def step(region: Region, cluster: Cluster, service: Service, now: float, force: 
         everything = everything + starter.started
         places.update({task.task_id: "ok" for task in starter.started})
 
-    # 2. stop older deployments' tasks and tasks on DRAINING instances, within minimumHealthy
+    # 2. stop older deployments' tasks and tasks on DRAINING instances, within minimumHealthy;
+    # a protected task (task_protection.py) waits for its protection to end unless it must go.
     leaving = [
         task
         for task in everything
-        if is_active(task) and (task.started_by != primary.id or places[task.task_id] == "draining")
+        if is_active(task)
+        and (task.started_by != primary.id or places[task.task_id] == "draining")
+        and not (places[task.task_id] == "ok" and is_protected(task, now))
     ]
     healthy_count = sum(map(healthy, everything))
     primary_healthy = sum(healthy(task) and places[task.task_id] == "ok" for task in mine)
@@ -140,12 +144,14 @@ def step(region: Region, cluster: Cluster, service: Service, now: float, force: 
     _stop_leaving(region, service, victims, places, now)
     progressed = progressed or bool(victims)
 
-    # 3. scale PRIMARY in
+    # 3. scale PRIMARY in, never stopping a protected task
     extra = [task for task in mine if staying(task)]
     if len(extra) > desired:
         # After an AZ rebalancing start, the fullest zone gives one up once all are healthy.
         if not (service.rebalancing and not all(map(healthy, extra))):
-            scale_in = choose_victims(region, cluster, service, extra, len(extra) - desired)
+            stoppable = [task for task in extra if not is_protected(task, now)]
+            count = min(len(extra) - desired, len(stoppable))
+            scale_in = choose_victims(region, cluster, service, stoppable, count)
             service_launch.stop(region, service, scale_in, now)
             service.rebalancing = False
     elif service.rebalancing:

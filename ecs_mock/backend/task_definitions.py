@@ -10,7 +10,7 @@ from typing import Any
 
 from .. import clock
 from ..errors import EcsError, client_error, invalid_parameter, shown
-from . import fargate
+from . import fargate, fargate_checks, task_definition_deletion
 from .lookup import NAME_PATTERN, find_task_definition, split_task_definition
 from .models import TaskDefinition
 from .numbers import INT32_MAX, parse_digits
@@ -154,10 +154,14 @@ def _compatibilities(body: dict[str, Any], requires: list[str]) -> list[str]:
         for size in ("cpu", "memory"):
             if not body.get(size):
                 raise client_error(f"Fargate requires that '{size}' be defined at the task level.")
+    problem = fargate_checks.incompatibility(body)
+    if "FARGATE" in requires and problem is not None:
+        raise client_error(problem)
     cpu, memory = body.get("cpu"), body.get("memory")
     fargate_size = bool(cpu and memory and fargate.is_valid_size(int(cpu), int(memory)))
     if "FARGATE" in requires and not fargate_size:
         raise client_error(fargate.no_configuration(cpu, memory))
+    fargate_size = fargate_size and problem is None
     if network_mode != "awsvpc":
         compatible = ["EXTERNAL", "EC2"]  # the order ECS reports (AWS CLI examples)
     else:
@@ -187,6 +191,14 @@ def _check_host_ports(containers: list[dict[str, Any]], network_mode: str) -> No
                     f"Host port {port}/{key[1]} is mapped more than once in the task definition."
                 )
             seen.add(key)
+
+
+def _volume(volume: dict[str, Any]) -> dict[str, Any]:
+    """An EFS volume without rootDirectory gets ECS's documented default, `/`."""
+    efs = volume.get("efsVolumeConfiguration")
+    if efs is None or "rootDirectory" in efs:
+        return dict(volume)
+    return {**volume, "efsVolumeConfiguration": {**efs, "rootDirectory": "/"}}
 
 
 def _check_volumes(volumes: list[dict[str, Any]]) -> None:
@@ -240,7 +252,7 @@ def register_task_definition(region: Region, params: dict[str, Any]) -> dict[str
     if not any(c["essential"] for c in containers):
         raise client_error("Task definition doesn't have any essential container.")
     _check_host_ports(containers, network_mode)
-    volumes = list(params.get("volumes", []))
+    volumes = [_volume(v) for v in params.get("volumes", [])]
     _check_volumes(volumes)
     _check_placement_constraints(params.get("placementConstraints", []))
     # The family is only created once every check (compatibilities included) has passed, so a
@@ -279,6 +291,7 @@ def register_task_definition(region: Region, params: dict[str, Any]) -> dict[str
 
 def deregister_task_definition(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     reference = params["taskDefinition"]
+    task_definition_deletion.check_revision_number(reference)
     missing = client_error("The specified task definition does not exist.")
     with _misses_as(missing):
         _, revision = split_task_definition(region, reference)

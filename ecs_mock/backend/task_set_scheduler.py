@@ -17,6 +17,7 @@ from .models import Cluster
 from .service_models import Service, TaskSet
 from .service_replica import is_active, is_healthy, where
 from .state import Region
+from .task_protection import is_protected
 
 
 def computed_count(service: Service, task_set: TaskSet) -> int:
@@ -58,8 +59,9 @@ def _reconcile(
         staying += starter.started
         tasks += starter.started
     elif len(staying) > wanted:
+        stoppable = [task for task in staying if not is_protected(task, now)]
         victims = service_replica.choose_victims(
-            region, cluster, service, staying, len(staying) - wanted
+            region, cluster, service, stoppable, min(len(staying) - wanted, len(stoppable))
         )
         service_launch.stop(region, service, victims, now)
     healthy = sum(is_healthy(region, t, now) for t in staying)

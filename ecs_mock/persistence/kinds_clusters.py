@@ -158,6 +158,7 @@ CONTAINER_INSTANCE_FIELDS: Fields = {
     "task_ids": Derived("the task rows that say they are on this instance"),
     "counts": Derived("recounted from the task rows (finish)"),
     "capacity_provider": Api("capacityProviderName", None),
+    "agent_update_status": Api("agentUpdateStatus", None),
     "_attributes_by_name": Derived("a lookup cache, rebuilt on first use"),
 }
 # Resources: what registeredResources shows, and what only the internal column keeps.

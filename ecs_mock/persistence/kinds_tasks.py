@@ -83,6 +83,7 @@ TASK_FIELDS: Fields = {
     "connectivity": Api("connectivity", None),
     "stop_code": Api("stopCode", None),
     "stopped_reason": Api("stoppedReason", None),
+    "protected_until": Internal(),
 }
 # The timestamps the lifecycle keeps in Task.times (createdAt is a field of its own).
 TIME_MEMBERS = (
