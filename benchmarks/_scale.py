@@ -148,6 +148,36 @@ def dynamic_port_start(tasks: int) -> dict[str, float]:
     return {"tasks": tasks, "seconds": spent}
 
 
+def reads_at_scale(tasks: int) -> dict[str, float]:
+    """CPU of calls whose answer does not grow with the tasks stored (median of 21 each):
+    DescribeClusters, DescribeContainerInstances of one instance, UpdateContainerInstancesState
+    of one instance and a re-registration of it."""
+    with mock_ecs(seed=15) as mock:
+        instances = _populate(mock, tasks)
+        _call(mock, "ListClusters", {})  # every task RUNNING: the counters are all there is
+        one = instances[0]
+        (ec2,) = ec2_ids(1)
+        calls: dict[str, Callable[[], object]] = {
+            "describe_clusters": lambda: _call(mock, "DescribeClusters", {"clusters": [CLUSTER]}),
+            "describe_instance": lambda: _call(
+                mock,
+                "DescribeContainerInstances",
+                {"cluster": CLUSTER, "containerInstances": [one]},
+            ),
+            "update_state": lambda: _call(
+                mock,
+                "UpdateContainerInstancesState",
+                {"cluster": CLUSTER, "containerInstances": [one], "status": "ACTIVE"},
+            ),
+            "reregister": lambda: _call(mock, "RegisterContainerInstance", register_params(ec2)),
+        }
+        out: dict[str, float] = {"tasks": tasks}
+        for name, fn in calls.items():
+            fn()
+            out[name] = sorted(_cpu(fn) for _ in range(21))[10]
+    return out
+
+
 def measure(quick: bool) -> dict[str, Any]:
     small, large = 1_000, (10_000 if quick else 100_000)
     walk_small, walk_large = list_tasks_walk(small), list_tasks_walk(large)
@@ -157,7 +187,9 @@ def measure(quick: bool) -> dict[str, Any]:
         dynamic_port_start(100),
         dynamic_port_start(1_000 if quick else 10_000),
     )
+    reads_small, reads_large = reads_at_scale(small), reads_at_scale(large)
     return {
+        "reads": {"small": reads_small, "large": reads_large},
         "dynamic_port_start": {"small": ports_small, "large": ports_large},
         "list_tasks_page": {"small": walk_small, "large": walk_large},
         "expiry": {"small": expire_small, "large": expire_large},
@@ -169,6 +201,18 @@ def table(result: dict[str, Any]) -> str:
     walk, expire = result["list_tasks_page"], result["expiry"]
     attributes = result["list_attributes"]
     ports = result["dynamic_port_start"]
+    reads = result["reads"]
+    read_lines = [
+        f"  {label} at {reads['small']['tasks']:,} / {reads['large']['tasks']:,} tasks:"
+        f" {reads['small'][key] * 1e6:,.0f} / {reads['large'][key] * 1e6:,.0f} us"
+        f" ({reads['large'][key] / reads['small'][key]:.2f}x)"
+        for key, label in (
+            ("describe_clusters", "DescribeClusters"),
+            ("describe_instance", "DescribeContainerInstances(1)"),
+            ("update_state", "UpdateContainerInstancesState(1)"),
+            ("reregister", "re-registration of an instance"),
+        )
+    ]
     growth = walk["large"]["per_page"] / walk["small"]["per_page"]
     expire_growth = expire["large"]["per_task"] / expire["small"]["per_task"]
     return "\n".join(
@@ -185,6 +229,7 @@ def table(result: dict[str, Any]) -> str:
             f" one instance: {ports['small']['seconds'] * 1e6:,.0f} us; beside"
             f" {ports['large']['tasks']:,}: {ports['large']['seconds'] * 1e6:,.0f} us"
             f" ({ports['large']['seconds'] / ports['small']['seconds']:.2f}x)",
+            *read_lines,
             f"  ListAttributes, every page over {attributes['instances']:,} instances"
             f" ({attributes['attributes']:,} attributes): {attributes['seconds'] * 1e3:,.0f} ms",
         ]
