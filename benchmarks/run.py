@@ -27,6 +27,7 @@ import _scale
 import _server
 import _services
 import _state_file
+import _suite
 from _workload import fake_credentials
 
 
@@ -227,9 +228,22 @@ def measure(quick: bool) -> dict[str, Any]:
             "written per call; dispatcher only, no botocore",
         )
     )
+    suite = _suite.measure(50 if quick else 200)
+    rows.append(
+        _row(
+            f"a {suite['tests']}-test suite (CPU, 3 StartTasks per test)",
+            "s",
+            suite["ecs_mock"],
+            suite["moto"],
+            note="each test: a fresh mock, a client, a cluster, an instance, a task definition",
+        )
+    )
     targets = _targets(ours, theirs, canned, entered, imports, memory)
     ratio, growth = placed["run_over_start"], placed["growth_100_to_1000"]
+    suite_ratio = suite["moto"] / suite["ecs_mock"]
     targets += [
+        _target("test suite CPU vs moto", suite_ratio, ">= 10x less", suite_ratio >= 10,
+                f"{suite_ratio:.1f}x less"),
         _target("RunTask(1) on 100 instances vs StartTask", ratio, "< 1.5x", ratio < 1.5,
                 f"{ratio:.2f}x"),
         _target("RunTask(10) 1,000 vs 100 instances", growth, "linear (<= 10x)", growth <= 10,
