@@ -248,7 +248,8 @@ class Region:
         # outcomes tests decided, log lines written, the newest events sent, account settings
         self.outcomes = OutcomeBook()
         self.logs: dict[tuple[str, str, str], list[tuple[int, str]]] = {}
-        self.events: list[Any] = []  # task_events.Recorded, trimmed to MAX_EVENTS by emit
+        # task_events.Recorded, the newest MAX_EVENTS (the oldest drop off as new ones come)
+        self.events: deque[Any] = deque(maxlen=MAX_EVENTS)
         self.account_settings: dict[tuple[str, str], str] = {}  # (principal ARN, name) -> value
         self.instance_event_versions: dict[str, int] = {}  # instance ARN -> version last sent
         self.moto_enis: dict[str, list[str]] = {}  # task id -> ENI ids moto's EC2 holds for it

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from . import enis as _enis  # noqa: F401
 from . import instance_hooks, lifecycle, moto_bridge
 from .models import Cluster, ContainerInstance, Task
-from .state import MAX_EVENTS, Region
+from .state import Region
 
 _EVENT_ID_PREFIX = str(uuid.uuid4())[:24]
 _event_numbers = itertools.count(1)
@@ -121,10 +121,7 @@ def emit(region: Region, detail_type: str, resource: str, raw: dict[str, Any], a
     # random prefix per process and a counter: unique and UUID-shaped, without a uuid4 per event.
     number = next(_event_numbers) & 0xFFFFFFFFFFFF
     kept = Recorded(detail_type, resource, raw, at, f"{_EVENT_ID_PREFIX}{number:012x}")
-    events = region.events
-    events.append(kept)
-    if len(events) >= 2 * MAX_EVENTS:  # trimmed now and then, so appending stays O(1)
-        del events[:-MAX_EVENTS]
+    region.events.append(kept)  # a bounded deque: the oldest event drops off
     if moto_bridge.active():
         detail = _FINISH[detail_type](raw, at)
         moto_bridge.put_event(region.account_id, region.region, detail_type, [resource], detail, at)
@@ -156,7 +153,7 @@ def recorded(
 ) -> list[dict[str, Any]]:
     return [
         event_of(region, kept)
-        for kept in region.events[-MAX_EVENTS:]
+        for kept in region.events
         if (detail_type is None or kept.detail_type == detail_type)
         and (resource is None or kept.resource == resource)
     ]
