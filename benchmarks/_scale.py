@@ -151,12 +151,14 @@ def dynamic_port_start(tasks: int) -> dict[str, float]:
 def reads_at_scale(tasks: int) -> dict[str, float]:
     """CPU of calls whose answer does not grow with the tasks stored (median of 21 each):
     DescribeClusters, DescribeContainerInstances of one instance, UpdateContainerInstancesState
-    of one instance and a re-registration of it."""
+    of one instance, a re-registration of it, DescribeTasks of 10 and a StartTask."""
     with mock_ecs(seed=15) as mock:
         instances = _populate(mock, tasks)
         _call(mock, "ListClusters", {})  # every task RUNNING: the counters are all there is
         one = instances[0]
         (ec2,) = ec2_ids(1)
+        some = _call(mock, "ListTasks", {"cluster": CLUSTER, "maxResults": 10})["taskArns"]
+        start = {"cluster": CLUSTER, "taskDefinition": FAMILY, "containerInstances": [one]}
         calls: dict[str, Callable[[], object]] = {
             "describe_clusters": lambda: _call(mock, "DescribeClusters", {"clusters": [CLUSTER]}),
             "describe_instance": lambda: _call(
@@ -170,6 +172,10 @@ def reads_at_scale(tasks: int) -> dict[str, float]:
                 {"cluster": CLUSTER, "containerInstances": [one], "status": "ACTIVE"},
             ),
             "reregister": lambda: _call(mock, "RegisterContainerInstance", register_params(ec2)),
+            "describe_tasks": lambda: _call(
+                mock, "DescribeTasks", {"cluster": CLUSTER, "tasks": some}
+            ),
+            "start_task": lambda: _call(mock, "StartTask", start),
         }
         out: dict[str, float] = {"tasks": tasks}
         for name, fn in calls.items():
@@ -211,6 +217,8 @@ def table(result: dict[str, Any]) -> str:
             ("describe_instance", "DescribeContainerInstances(1)"),
             ("update_state", "UpdateContainerInstancesState(1)"),
             ("reregister", "re-registration of an instance"),
+            ("describe_tasks", "DescribeTasks(10)"),
+            ("start_task", "StartTask(1)"),
         )
     ]
     growth = walk["large"]["per_page"] / walk["small"]["per_page"]
