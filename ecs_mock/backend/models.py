@@ -206,6 +206,19 @@ class ContainerInstance:
         return wire
 
 
+# The lifecycle timestamps a task keeps in `Task.times`, in the order they happen (createdAt is
+# a field of its own).
+TASK_TIMES = (
+    "connectivityAt",
+    "pullStartedAt",
+    "pullStoppedAt",
+    "startedAt",
+    "stoppingAt",
+    "executionStoppedAt",
+    "stoppedAt",
+)
+
+
 # Slotted: a cluster may hold 100,000 tasks, and a slot costs 8 bytes where a __dict__ entry
 # costs far more (a Task's dict alone was ~1.6 KiB).
 @dataclass(slots=True)

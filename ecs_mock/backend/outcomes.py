@@ -26,6 +26,7 @@ from .outcome_model import (
     Rule,
     TaskView,
 )
+from .placement import INSTANCE_FAILURE_REASONS
 from .state import Region
 
 ACTION = "OUTCOME"  # scheduled: target "<task id>/<generation>"
@@ -291,19 +292,7 @@ def _ec2_instance(region: Region, task: Task) -> str:
 
 # -- injected RunTask failures ----------------------------------------------------------------
 
-INSTANCE_REASONS = frozenset(
-    {
-        "AGENT",
-        "ATTRIBUTE",
-        "LOCATION",
-        "RESOURCE:CPU",
-        "RESOURCE:MEMORY",
-        "RESOURCE:PORTS",
-        "RESOURCE:PORTS_UDP",
-        "RESOURCE:GPU",
-        "RESOURCE:ENI",
-    }
-)
+INSTANCE_REASONS = frozenset(INSTANCE_FAILURE_REASONS)
 
 
 def inject_run_task_failures(region: Region, reason: str, count: int) -> None:

@@ -9,6 +9,19 @@ from .numbers import parse_digits
 from .resources import Demand
 
 EXEC_CAPABILITY = "ecs.capability.execute-command"
+# The reasons a container instance can refuse a task in failures[], in the order the refusal
+# chain checks them.
+INSTANCE_FAILURE_REASONS = (
+    "AGENT",
+    "ATTRIBUTE",
+    "LOCATION",
+    "RESOURCE:CPU",
+    "RESOURCE:MEMORY",
+    "RESOURCE:PORTS",
+    "RESOURCE:PORTS_UDP",
+    "RESOURCE:GPU",
+    "RESOURCE:ENI",
+)
 
 
 def effective_containers(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .models import Task
+from .placement import INSTANCE_FAILURE_REASONS
 from .service_models import Service
 from .state import Region
 
@@ -32,15 +33,7 @@ _CLOSEST = {
 _CLOSENESS = (
     "INACTIVE",
     "DRAINING",
-    "AGENT",
-    "ATTRIBUTE",
-    "LOCATION",
-    "RESOURCE:CPU",
-    "RESOURCE:MEMORY",
-    "RESOURCE:PORTS",
-    "RESOURCE:PORTS_UDP",
-    "RESOURCE:GPU",
-    "RESOURCE:ENI",
+    *INSTANCE_FAILURE_REASONS,
     "MemberOf placement constraint unsatisfied.",
     "DistinctInstance placement constraint unsatisfied.",
 )

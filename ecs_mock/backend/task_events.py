@@ -18,23 +18,14 @@ from typing import Any, NamedTuple
 # enis first: its listener puts moto's ENI into the task before the event shows the task
 from . import enis as _enis  # noqa: F401
 from . import instance_hooks, lifecycle, moto_bridge
-from .models import Cluster, ContainerInstance, Task
+from .models import TASK_TIMES, Cluster, ContainerInstance, Task
 from .state import Region
 
 _EVENT_ID_PREFIX = str(uuid.uuid4())[:24]
 _event_numbers = itertools.count(1)
 TASK_EVENT = "ECS Task State Change"
 INSTANCE_EVENT = "ECS Container Instance State Change"
-_TASK_TIMES = (
-    "createdAt",
-    "connectivityAt",
-    "pullStartedAt",
-    "pullStoppedAt",
-    "startedAt",
-    "stoppingAt",
-    "executionStoppedAt",
-    "stoppedAt",
-)
+_TASK_TIMES = ("createdAt", *TASK_TIMES)
 
 
 def iso(at: float, millis: bool = True) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..backend import lifecycle
 from ..backend.models import (
+    TASK_TIMES,
     Container,
     Task,
 )
@@ -85,16 +86,7 @@ TASK_FIELDS: Fields = {
     "stopped_reason": Api("stoppedReason", None),
     "protected_until": Internal(),
 }
-# The timestamps the lifecycle keeps in Task.times (createdAt is a field of its own).
-TIME_MEMBERS = (
-    "connectivityAt",
-    "pullStartedAt",
-    "pullStoppedAt",
-    "startedAt",
-    "stoppingAt",
-    "executionStoppedAt",
-    "stoppedAt",
-)
+TIME_MEMBERS = TASK_TIMES  # the timestamps the lifecycle keeps in Task.times
 _STEPS = frozenset({*lifecycle.ORDER, lifecycle.EXPIRED})
 
 
