@@ -61,36 +61,37 @@ def find_active_service(region: Region, cluster: Cluster, reference: str) -> Ser
     return service
 
 
-def find_service_deployment(region: Region, arn: str) -> tuple[Service, ServiceDeployment] | None:
-    """`service-deployment/<cluster>/<service>/<id>` -> its service and record, or None."""
+def _service_of(region: Region, arn: str, kind: str) -> tuple[Service, str] | None:
+    """`<kind>/<cluster>/<service>/<id>` of this account and Region -> its service and id."""
     parsed = parse_arn(arn)
-    if parsed is None or parsed.kind != "service-deployment" or parsed.prefix != region.arns.prefix:
+    if parsed is None or parsed.kind != kind or parsed.prefix != region.arns.prefix:
         return None
     parts = parsed.rest.split("/")
     if len(parts) != 3:
         return None
     cluster = region.clusters.get(parts[0])
     service = cluster.services.get(parts[1]) if cluster is not None else None
-    if service is None:
+    return (service, parts[2]) if service is not None else None
+
+
+def find_service_deployment(region: Region, arn: str) -> tuple[Service, ServiceDeployment] | None:
+    """`service-deployment/<cluster>/<service>/<id>` -> its service and record, or None."""
+    found = _service_of(region, arn, "service-deployment")
+    if found is None:
         return None
+    service = found[0]
     record = next((r for r in service.service_deployments if r.arn == arn), None)
     return (service, record) if record is not None else None
 
 
 def find_revision(region: Region, arn: str) -> tuple[Service, str] | None:
     """`service-revision/<cluster>/<service>/<n>` -> its service and deployment id, or None."""
-    parsed = parse_arn(arn)
-    if parsed is None or parsed.kind != "service-revision" or parsed.prefix != region.arns.prefix:
+    found = _service_of(region, arn, "service-revision")
+    if found is None:
         return None
-    parts = parsed.rest.split("/")
-    if len(parts) != 3:
-        return None
-    cluster = region.clusters.get(parts[0])
-    service = cluster.services.get(parts[1]) if cluster is not None else None
-    deployment_id = f"ecs-svc/{parts[2]}"
-    if service is None or deployment_id not in service.history:
-        return None
-    return service, deployment_id
+    service, number = found
+    deployment_id = f"ecs-svc/{number}"
+    return (service, deployment_id) if deployment_id in service.history else None
 
 
 def task_set_of(region: Region, service: Service, reference: str) -> TaskSet | None:
