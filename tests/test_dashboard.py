@@ -11,6 +11,7 @@ import subprocess
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -188,3 +189,30 @@ def test_the_page_draws_the_state_in_a_browser(server: EcsServer) -> None:
     # A client-chosen reason is drawn as text, never as markup.
     assert 'id="injected"' not in dom
     assert "&lt;img src=x id=injected" in dom
+
+
+def test_steps_a_dashboard_read_applies_are_written_to_the_state_file(tmp_path: Path) -> None:
+    """The page's reads move tasks on (steps come due), as an API read does: those steps are
+    kept in the state file at once, not only at the next API call."""
+    from freezegun import freeze_time
+    from test_state_file import copy_of, every_row, open_app
+
+    from ecs_mock.server.dashboard import dashboard_data
+
+    live = open_app(tmp_path / "state.db", seed=5)
+    try:
+        with freeze_time("2025-03-15 12:00:00") as clock:
+            view = live.view()
+            view.add_container_instance("default", cpu=1024, memory=2048)
+            view.register_task_definition("app")
+            view.call("RunTask", taskDefinition="app")
+            clock.tick(30)  # past provisioning and pending: RUNNING once a read ticks
+            (cluster,) = dashboard_data(live)["regions"][0]["clusters"]
+            assert cluster["tasks"][0]["lastStatus"] == "RUNNING"
+            loaded = open_app(copy_of(live, tmp_path / "copy.db"))
+            try:
+                assert every_row(loaded) == every_row(live)
+            finally:
+                loaded.close()
+    finally:
+        live.close()

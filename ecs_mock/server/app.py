@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import clock, seed_state
 from ..arns import Ids
-from ..backend import Backend, Timings, lifecycle
+from ..backend import Backend, Region, Timings, lifecycle
+from ..backend.models import Cluster
 from ..backend.service_wire import service_wire
 from ..controls import Controls
 from ..dispatch import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Dispatcher
@@ -81,6 +82,28 @@ class _Stopped:
     def restore(self, backend: Backend) -> None:
         backend.changes.clear()
         backend.cleared = False
+
+
+def cluster_wire(
+    region: Region, cluster: Cluster, include_tags: bool = True, newest: int | None = None
+) -> dict[str, Any]:
+    """A cluster in its wire shape with its container instances, tasks (every one, or the
+    `newest` few, with `tasksNotShown` counting the rest) and services."""
+    wire = cluster.to_wire(include_tags)
+    wire["containerInstances"] = [
+        instance.to_wire(include_tags) for instance in cluster.instances.values()
+    ]
+    if newest is None:
+        wire["tasks"] = [task.to_wire() for task in cluster.tasks.values()]
+    else:
+        tasks = sorted(cluster.tasks.values(), key=lambda t: t.created_at, reverse=True)
+        wire["tasks"] = [task.to_wire() for task in tasks[:newest]]
+        wire["tasksNotShown"] = max(0, len(tasks) - newest)
+    # Copied: the answer is encoded after the lock is released.
+    wire["services"] = copy.deepcopy(
+        [service_wire(region, s, include_tags) for s in cluster.services.values()]
+    )
+    return wire
 
 
 class ServerApp:
@@ -174,43 +197,38 @@ class ServerApp:
     ) -> None:
         self.view(account_id, region).advance(state, task, cluster)
 
-    def snapshot(self) -> dict[str, Any]:
-        """Every account and region, in the wire shapes the API returns."""
-        regions: list[dict[str, Any]] = []
+    def read_regions(self, view: Callable[[Region], dict[str, Any]]) -> list[dict[str, Any]]:
+        """`view` of every account and region, each seen after the lifecycle steps due now;
+        those steps are kept (written to the state file), as an API call's are."""
         with self.backend.lock:
             now = clock.now()
+            regions = []
             for region in self.backend.regions():
                 lifecycle.tick(region, now)
-                clusters = []
-                for cluster in region.clusters.values():
-                    wire = cluster.to_wire()
-                    wire["containerInstances"] = [
-                        instance.to_wire() for instance in cluster.instances.values()
-                    ]
-                    wire["tasks"] = [task.to_wire() for task in cluster.tasks.values()]
-                    # Copied for the reason given below: encoded after the lock is released.
-                    wire["services"] = copy.deepcopy(
-                        [service_wire(region, s, True) for s in cluster.services.values()]
-                    )
-                    clusters.append(wire)
-                definitions = [
-                    definition.to_wire()
-                    for revisions in region.families.values()
-                    for definition in revisions
-                ]
-                # Copied: the snapshot is encoded after the lock is released, and a stored
-                # task definition body may be changed by a concurrent deregistration meanwhile.
-                definitions = copy.deepcopy(definitions)
-                regions.append(
-                    {
-                        "accountId": region.account_id,
-                        "region": region.region,
-                        "clusters": clusters,
-                        "taskDefinitions": definitions,
-                        "capacityProviders": [
-                            provider.to_wire() for provider in region.capacity_providers.values()
-                        ],
-                    }
-                )
-            self.backend.commit()  # the lifecycle steps that came due are kept
-        return {"regions": regions, "calls": self.controls.received}
+                regions.append(view(region))
+            self.backend.commit()
+        return regions
+
+    def snapshot(self) -> dict[str, Any]:
+        """Every account and region, in the wire shapes the API returns."""
+
+        def view(region: Region) -> dict[str, Any]:
+            clusters = [cluster_wire(region, cluster) for cluster in region.clusters.values()]
+            definitions = [
+                definition.to_wire()
+                for revisions in region.families.values()
+                for definition in revisions
+            ]
+            return {
+                "accountId": region.account_id,
+                "region": region.region,
+                "clusters": clusters,
+                # Copied: the snapshot is encoded after the lock is released, and a stored task
+                # definition body may be changed by a concurrent deregistration meanwhile.
+                "taskDefinitions": copy.deepcopy(definitions),
+                "capacityProviders": [
+                    provider.to_wire() for provider in region.capacity_providers.values()
+                ],
+            }
+
+        return {"regions": self.read_regions(view), "calls": self.controls.received}

@@ -22,12 +22,11 @@ from importlib import resources
 from typing import Any
 
 from .. import clock
-from ..backend import lifecycle
-from ..backend.service_wire import service_wire
+from ..backend import Region
 from ..controls import Call
 from ..errors import EcsError
 from ..protocol import Reply
-from .app import ServerApp
+from .app import ServerApp, cluster_wire
 
 ROUTE = "ui"
 # Tasks drawn per cluster (the newest); the page says how many more there are.
@@ -102,33 +101,20 @@ def _basic_auth_ok(app: ServerApp, authorization: str | None) -> bool:
 
 def dashboard_data(app: ServerApp) -> dict[str, Any]:
     """What the page draws, in the API's wire shapes where there is one."""
-    regions: list[dict[str, Any]] = []
-    with app.backend.lock:
-        now = clock.now()
-        for region in app.backend.regions():
-            lifecycle.tick(region, now)
-            clusters = []
-            for cluster in region.clusters.values():
-                wire = cluster.to_wire(include_tags=False)
-                wire["containerInstances"] = [
-                    instance.to_wire(include_tags=False) for instance in cluster.instances.values()
-                ]
-                tasks = sorted(cluster.tasks.values(), key=lambda t: t.created_at, reverse=True)
-                wire["tasks"] = [task.to_wire() for task in tasks[:TASKS_SHOWN]]
-                wire["tasksNotShown"] = max(0, len(tasks) - TASKS_SHOWN)
-                wire["services"] = [
-                    service_wire(region, service, include_tags=False)
-                    for service in cluster.services.values()
-                ]
-                # Encoded after the lock is released: nothing shared may stay in the answer.
-                clusters.append(copy.deepcopy(wire))
-            regions.append(
-                {"accountId": region.account_id, "region": region.region, "clusters": clusters}
-            )
-        calls = [_call(call) for call in app.controls.recorded()[-CALLS_SHOWN:]]
+
+    def view(region: Region) -> dict[str, Any]:
+        clusters = [
+            # Encoded after the lock is released: nothing shared may stay in the answer.
+            copy.deepcopy(cluster_wire(region, cluster, include_tags=False, newest=TASKS_SHOWN))
+            for cluster in region.clusters.values()
+        ]
+        return {"accountId": region.account_id, "region": region.region, "clusters": clusters}
+
+    regions = app.read_regions(view)
+    calls = [_call(call) for call in app.controls.recorded()[-CALLS_SHOWN:]]
     calls.reverse()
     return {
-        "now": now,
+        "now": clock.now(),
         "regions": regions,
         "calls": calls,
         "received": app.controls.received,
