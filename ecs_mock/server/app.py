@@ -197,17 +197,21 @@ class ServerApp:
     ) -> None:
         self.view(account_id, region).advance(state, task, cluster)
 
-    def read_regions(self, view: Callable[[Region], dict[str, Any]]) -> list[dict[str, Any]]:
-        """`view` of every account and region, each seen after the lifecycle steps due now;
-        those steps are kept (written to the state file), as an API call's are."""
+    def ticked_regions(self) -> list[Region]:
+        """Every account's regions, after the lifecycle steps due now; those steps are kept
+        (written to the state file), as an API call's are. Hold `backend.lock` to read them."""
         with self.backend.lock:
             now = clock.now()
-            regions = []
-            for region in self.backend.regions():
+            regions = self.backend.regions()
+            for region in regions:
                 lifecycle.tick(region, now)
-                regions.append(view(region))
             self.backend.commit()
-        return regions
+            return regions
+
+    def read_regions(self, view: Callable[[Region], dict[str, Any]]) -> list[dict[str, Any]]:
+        """`view` of every account and region (see `ticked_regions`), under the lock."""
+        with self.backend.lock:
+            return [view(region) for region in self.ticked_regions()]
 
     def snapshot(self) -> dict[str, Any]:
         """Every account and region, in the wire shapes the API returns."""

@@ -16,8 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .. import clock
-from ..backend import lifecycle, task_metadata
+from ..backend import task_metadata
 from ..backend.models import Task
 from ..errors import EcsError, shown
 from ..protocol import Reply
@@ -43,10 +42,8 @@ def handle_metadata(app: ServerApp, method: str, path: str) -> Reply:
             status=404,
         )
     with app.backend.lock:
-        now = clock.now()
         found: tuple[Any, Task] | None = None
-        for region in app.backend.regions():
-            lifecycle.tick(region, now)
+        for region in app.ticked_regions():
             task = region.tasks.get(task_id)
             if task is not None:
                 found = (region, task)
