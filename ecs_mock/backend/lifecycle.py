@@ -133,7 +133,6 @@ def request_stop(
     if task.desired_status == "STOPPED":
         return False
     task.desired_status = "STOPPED"
-    region.touch(task)
     region.index_for(task.cluster_name).desired_changed(task, "RUNNING")
     task.stop_code = code
     task.stopped_reason = reason
@@ -167,7 +166,6 @@ def enter(region: Region, task: Task, state: str, at: float) -> None:
     task.last_status = state
     task.version += 1
     at = not_before(task, at)
-    region.touch(task)
     if state == "PENDING":
         _attach_eni(region, task, at)
     elif state == "RUNNING":
