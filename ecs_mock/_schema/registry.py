@@ -43,6 +43,7 @@ class Registry:
         self.model: ServiceModel | None = None
         self.generators: dict[Direction, SchemaGenerator] = {}
         self.operations: frozenset[str] | None = None
+        self.members: dict[str, frozenset[str]] = {}  # structure shape -> member names
         self.settings: tuple[frozenset[str], bool] | None = None
         self.validator_class: type[Validator] | None = None
         self.fast: dict[tuple[str, Direction], FastValidator] = {}
@@ -65,10 +66,14 @@ class Registry:
     def shape_members(self, shape: str) -> frozenset[str]:
         """The member names of a structure shape of the installed model (none if it has no
         such shape)."""
-        model = self._service_model()
-        if shape not in model.shape_names:
-            return frozenset()
-        return frozenset(getattr(model.shape_for(shape), "members", {}))
+        found = self.members.get(shape)
+        if found is None:
+            model = self._service_model()
+            found = frozenset()
+            if shape in model.shape_names:
+                found = frozenset(getattr(model.shape_for(shape), "members", {}))
+            self.members[shape] = found
+        return found
 
     def known_operations(self) -> frozenset[str]:
         if self.operations is None:
