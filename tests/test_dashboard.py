@@ -16,9 +16,12 @@ from typing import Any
 
 import boto3
 import pytest
+from freezegun import freeze_time
+from test_state_file import copy_of, every_row, open_app
 
 from ecs_mock.server import EcsServer
 from ecs_mock.server.app import Credential
+from ecs_mock.server.dashboard import dashboard_data
 
 HOSTILE_REASON = '<img src=x id=injected onerror="document.title=1">'
 
@@ -194,11 +197,6 @@ def test_the_page_draws_the_state_in_a_browser(server: EcsServer) -> None:
 def test_steps_a_dashboard_read_applies_are_written_to_the_state_file(tmp_path: Path) -> None:
     """The page's reads move tasks on (steps come due), as an API read does: those steps are
     kept in the state file at once, not only at the next API call."""
-    from freezegun import freeze_time
-    from test_state_file import copy_of, every_row, open_app
-
-    from ecs_mock.server.dashboard import dashboard_data
-
     live = open_app(tmp_path / "state.db", seed=5)
     try:
         with freeze_time("2025-03-15 12:00:00") as clock:
