@@ -17,6 +17,7 @@ from typing import Any
 from _floor import canned_call, time_canned, time_stubber
 from _workload import (
     CLUSTER,
+    FAMILY,
     INSTANCES_PER_CALL,
     client,
     ec2_ids,
@@ -64,6 +65,7 @@ def _describe_params(arns: list[str]) -> dict[str, Any]:
 
 
 LIST_PARAMS = {"cluster": CLUSTER, "startedBy": WANTED}
+RUN_PARAMS: dict[str, Any] = {"cluster": CLUSTER, "taskDefinition": FAMILY, "count": 1}
 
 
 def _populate(ecs: Any, instances: list[str], others: int) -> list[str]:
@@ -78,9 +80,11 @@ def _registrar(ecs: Any, spare: Iterator[str]) -> Callable[[], object]:
 
 
 def paired_writes(sizes: Sizes) -> dict[str, Any]:
-    """StartTask and RegisterContainerInstance: each repeat times ecs_mock (fresh state) and
-    then the canned-bytes floor, so the ratio holds even on a machine whose load drifts."""
-    runs: dict[str, list[float]] = {k: [] for k in ("start", "register", "c_start", "c_reg")}
+    """StartTask, RunTask(count=1) and RegisterContainerInstance: each repeat times ecs_mock
+    (fresh state) and then the canned-bytes floor, so the ratio holds even on a machine whose
+    load drifts. RunTask places on the same 10-instance cluster StartTask names instances of."""
+    names = ("start", "run", "register", "c_start", "c_run", "c_reg")
+    runs: dict[str, list[float]] = {k: [] for k in names}
     spare = iter(ec2_ids(sizes.calls * sizes.repeat * 2, start=1000))
     out: dict[str, Any] = {}
     for seed in range(sizes.repeat):
@@ -88,14 +92,19 @@ def paired_writes(sizes: Sizes) -> dict[str, Any]:
             ecs = client()
             instances = set_up(ecs, ec2_ids(INSTANCES_PER_CALL))
             runs["start"].append(per_call(partial(start_one, ecs, instances[0]), sizes.calls, 1))
+            runs["run"].append(per_call(partial(ecs.run_task, **RUN_PARAMS), sizes.calls, 1))
             runs["register"].append(per_call(_registrar(ecs, spare), sizes.calls, 1))
             if not out:
                 out["start_task_params"] = start_params(instances[0])
                 out["start_task_response"] = start_one(ecs, instances[0])
+                out["run_task_response"] = ecs.run_task(**RUN_PARAMS)
                 out["register_params"] = register_params("i-0")
                 out["register_response"] = ecs.register_container_instance(**out["register_params"])
                 canned_start = canned_call(
                     "StartTask", "start_task", out["start_task_params"], out["start_task_response"]
+                )
+                canned_run = canned_call(
+                    "RunTask", "run_task", RUN_PARAMS, out["run_task_response"]
                 )
                 canned_register = canned_call(
                     "RegisterContainerInstance",
@@ -104,13 +113,19 @@ def paired_writes(sizes: Sizes) -> dict[str, Any]:
                     out["register_response"],
                 )
         runs["c_start"].append(per_call(canned_start, sizes.calls, 1))
+        runs["c_run"].append(per_call(canned_run, sizes.calls, 1))
         runs["c_reg"].append(per_call(canned_register, sizes.calls, 1))
     out["start_task"] = statistics.median(runs["start"])
+    out["run_task"] = statistics.median(runs["run"])
+    out["canned_run_task"] = statistics.median(runs["c_run"])
     out["register"] = statistics.median(runs["register"])
     out["canned_start_task"] = statistics.median(runs["c_start"])
     out["canned_register"] = statistics.median(runs["c_reg"])
     out["start_over_canned"] = statistics.median(
         m / c for m, c in zip(runs["start"], runs["c_start"], strict=True)
+    )
+    out["run_over_canned"] = statistics.median(
+        m / c for m, c in zip(runs["run"], runs["c_run"], strict=True)
     )
     out["register_over_canned"] = statistics.median(
         m / c for m, c in zip(runs["register"], runs["c_reg"], strict=True)
