@@ -139,10 +139,27 @@ class Registry:
             return exc
         return lean
 
+    def shape_validator(self, shape: str) -> FastValidator:
+        """The lean compiled check of one output structure shape (``Task``), the same check
+        the operations' validators apply to it where it is nested."""
+        key = (f"shape:{shape}", "output")
+        validate = self.fast.get(key)  # type: ignore[arg-type]
+        if validate is None:
+            with self._lock:
+                schema = self.schema_generator("output").for_shape(
+                    self._service_model().shape_for(shape)
+                )
+                validate = self._compile_schema(schema, detailed=False)
+                self.fast[key] = validate  # type: ignore[index]
+        return validate
+
     def _compile(self, key: tuple[str, Direction], detailed: bool) -> FastValidator:
+        return self._compile_schema(self.schema(*key), detailed)
+
+    def _compile_schema(self, original: Schema, detailed: bool) -> FastValidator:
         import fastjsonschema
 
-        schema: Schema = {"$schema": _FAST_DIALECT, **self.schema(*key)}
+        schema: Schema = {"$schema": _FAST_DIALECT, **original}
         formats: dict[str, Callable[[str], bool]] = {}
         if not detailed:
             schema = self._lean.rewrite(schema)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Final
+
+import orjson
 
 from .compat import fit_to_model
 from .registry import REGISTRY
@@ -20,8 +23,22 @@ class ResponseSchemaError(AssertionError):
     """A response ecs_mock produced does not match the ECS service model: a bug in ecs_mock."""
 
 
+# Answers that list tasks a caller reads again and again (waiters poll DescribeTasks): each task
+# is checked once for as long as its content stays the same. Keyed by ARN, the content compared
+# as its JSON (orjson: equal content in the same order gives equal bytes; 1 and 1.0 and true
+# differ). Equal bytes mean a document the Task check already passed, so the cache can only skip
+# a check that would pass again; process-wide and bounded (FIFO). orjson writes both NaN and
+# None as `null`: content with `null` in it is always checked.
+_REREAD_OPERATIONS: Final = frozenset({"DescribeTasks"})
+_CHECKED_TASKS_LIMIT: Final = 4096
+_checked_tasks: dict[str, bytes] = {}
+_checked_lock = threading.Lock()
+
+
 def check_response(operation: str, body: Mapping[str, Any]) -> None:
     """Raise ``ResponseSchemaError`` unless ``body`` matches ``operation``'s output shape."""
+    if operation in _REREAD_OPERATIONS and _tasks_pass(operation, body):
+        return
     validate = REGISTRY.fast.get((operation, "output"))
     if validate is None:
         try:
@@ -36,6 +53,39 @@ def check_response(operation: str, body: Mapping[str, Any]) -> None:
             check_response(operation, body)
             return
         raise _response_error(operation, body, exc) from None
+
+
+def _tasks_pass(operation: str, body: Mapping[str, Any]) -> bool:
+    """True when ``body`` passes: the answer with its task list emptied, then each task not
+    already checked with this content. False (undecided) sends the whole body through the full
+    check, which words any violation."""
+    tasks = body.get("tasks")
+    if not isinstance(tasks, list) or not tasks:
+        return False
+    try:
+        REGISTRY.fast_validator((operation, "output"))({**body, "tasks": []})
+        validate_task = REGISTRY.shape_validator("Task")
+        fresh: list[tuple[str, bytes]] = []
+        for task in tasks:
+            arn = task.get("taskArn") if isinstance(task, dict) else None
+            if not isinstance(arn, str):
+                return False
+            content = orjson.dumps(task)
+            if b"null" in content:
+                validate_task(task)
+            elif _checked_tasks.get(arn) != content:
+                validate_task(task)
+                fresh.append((arn, content))
+    except (ValueError, TypeError):  # a violation (fastjsonschema's is a ValueError), or no JSON
+        return False
+    if fresh:
+        with _checked_lock:
+            for arn, content in fresh:
+                _checked_tasks.pop(arn, None)
+                while len(_checked_tasks) >= _CHECKED_TASKS_LIMIT:
+                    del _checked_tasks[next(iter(_checked_tasks))]
+                _checked_tasks[arn] = content
+    return True
 
 
 def _response_error(operation: str, body: Any, fast_error: Exception) -> ResponseSchemaError:
