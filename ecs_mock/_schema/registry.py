@@ -142,15 +142,15 @@ class Registry:
     def shape_validator(self, shape: str) -> FastValidator:
         """The lean compiled check of one output structure shape (``Task``), the same check
         the operations' validators apply to it where it is nested."""
-        key = (f"shape:{shape}", "output")
-        validate = self.fast.get(key)  # type: ignore[arg-type]
+        key: tuple[str, Direction] = (f"shape:{shape}", "output")
+        validate = self.fast.get(key)
         if validate is None:
             with self._lock:
-                schema = self.schema_generator("output").for_shape(
-                    self._service_model().shape_for(shape)
-                )
-                validate = self._compile_schema(schema, detailed=False)
-                self.fast[key] = validate  # type: ignore[index]
+                validate = self.fast.get(key)
+                if validate is None:
+                    model_shape = self._service_model().shape_for(shape)
+                    schema = self.schema_generator("output").for_shape(model_shape)
+                    validate = self.fast[key] = self._compile_schema(schema, detailed=False)
         return validate
 
     def _compile(self, key: tuple[str, Direction], detailed: bool) -> FastValidator:
