@@ -30,11 +30,21 @@ def _finite(text: str) -> float:
     return value
 
 
+# One decoder for every request (json.loads with options builds a new one per call).
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite)
+
+
 def parse_json(text: bytes | str) -> Any:
     """The JSON value of `text`; a SerializationException when it is not JSON (or is nested
     too deeply, or holds a number that is not finite)."""
     try:
-        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite)
+        # What json.loads does first: bytes are UTF-8, -16 or -32 (told by their first
+        # bytes); a str may not start with a byte order mark.
+        if not isinstance(text, str):
+            text = text.decode(json.detect_encoding(text), "surrogatepass")
+        elif text.startswith("\ufeff"):
+            raise ValueError("Unexpected UTF-8 BOM")
+        return _DECODER.decode(text)
     except NonFiniteNumber:
         # Mock decision: refused as unreadable JSON, since JSON has no NaN or Infinity.
         raise EcsError(

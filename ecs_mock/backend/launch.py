@@ -71,21 +71,18 @@ def prepare(
     changes nothing."""
     vpc = awsvpc_configuration(definition, params, launch_type)
     overrides: dict[str, Any] = params.get("overrides", {})
-    check_overrides(definition, overrides, launch_type)
-    task_cpu = task_size(overrides.get("cpu") or definition.body.get("cpu"), "cpu")
-    task_memory = task_size(overrides.get("memory") or definition.body.get("memory"), "memory")
-    containers = effective_containers(definition, overrides)
-    check_container_memory(containers, task_memory)
+    sized = _sized(definition, overrides, launch_type)
+    task_cpu, task_memory = sized.cpu, sized.memory
     arn_format.check_tags(region, "task", params.get("tags"))
     spec = LaunchSpec(
         cluster=cluster,
         definition=definition,
         launch_type=launch_type,
-        containers=containers,
-        echo=echo_overrides(definition, overrides),
+        containers=sized.containers,
+        echo=sized.echo,
         cpu="",
         memory="",
-        demand=demand(definition, containers, task_cpu, task_memory),
+        demand=sized.demand,
         required=required_attributes(definition, bool(params.get("enableExecuteCommand"))),
         tags=task_tags(cluster, definition, params),
         group=params.get("group") or f"family:{definition.family}",
@@ -111,6 +108,56 @@ def prepare(
     if vpc is not None:
         spec.subnet_zones = subnets.zones_of(region, list(vpc["subnets"]))
     return spec
+
+
+@dataclass(frozen=True)
+class _Sized:
+    """A task definition with a request's overrides applied: its containers, what the task
+    reports as its overrides, what it demands and its task-level size."""
+
+    containers: list[dict[str, Any]]
+    echo: dict[str, Any]
+    demand: Demand
+    cpu: str | None
+    memory: str | None
+
+
+# Requests without overrides (most of them) make the same of a task definition every time, and
+# a registered definition's containers never change: that is worked out once per definition and
+# launch type. Keyed by id, with the definition kept beside it so the id is never another's.
+_PLAIN: dict[tuple[int, str], tuple[TaskDefinition, _Sized]] = {}
+_PLAIN_LIMIT = 512
+
+
+def _sized(definition: TaskDefinition, overrides: dict[str, Any], launch_type: str) -> _Sized:
+    """Check the overrides and sizes (the first problem raises), then apply them."""
+    if overrides:
+        return _apply(definition, overrides, launch_type)
+    key = (id(definition), launch_type)
+    kept = _PLAIN.get(key)
+    if kept is not None and kept[0] is definition:
+        return kept[1]
+    sized = _apply(definition, overrides, launch_type)  # raises the same way every time
+    while len(_PLAIN) >= _PLAIN_LIMIT:
+        _PLAIN.pop(next(iter(_PLAIN)), None)
+    _PLAIN[key] = (definition, sized)
+    return sized
+
+
+def _apply(definition: TaskDefinition, overrides: dict[str, Any], launch_type: str) -> _Sized:
+    check_overrides(definition, overrides, launch_type)
+    task_cpu = task_size(overrides.get("cpu") or definition.body.get("cpu"), "cpu")
+    task_memory = task_size(overrides.get("memory") or definition.body.get("memory"), "memory")
+    containers = effective_containers(definition, overrides)
+    check_container_memory(containers, task_memory)
+    return _Sized(
+        containers=containers,
+        # Shared by every task made from it: nothing mutates an echo once built.
+        echo=echo_overrides(definition, overrides),
+        demand=demand(definition, containers, task_cpu, task_memory),
+        cpu=task_cpu,
+        memory=task_memory,
+    )
 
 
 def launch(
@@ -157,7 +204,6 @@ def launch(
         ],
         created_at=now,
         group=spec.group,
-        # Shared by a call's tasks: nothing mutates an echo once built.
         overrides=spec.echo,
         attributes=attributes,
         attachments=attachments,
@@ -213,7 +259,8 @@ def place(
 def _reserve(task: Task, spec: LaunchSpec, instance: ContainerInstance) -> None:
     task.instance_id, task.instance_arn = instance.instance_id, instance.arn
     task.holding = instance.resources.reserve(spec.demand)
-    _assign_gpus(task.containers, spec.containers, task.holding.gpu_ids)
+    if task.holding.gpu_ids:  # else every container keeps its empty list
+        _assign_gpus(task.containers, spec.containers, task.holding.gpu_ids)
     instance.task_ids.add(task.task_id)
 
 

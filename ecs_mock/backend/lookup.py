@@ -86,17 +86,15 @@ def find_task_definition(
     region: Region, reference: str, missing: EcsError | None = None
 ) -> TaskDefinition:
     """A family resolves to its latest ACTIVE revision; a named revision may be INACTIVE."""
-    missing = missing or client_error("TaskDefinition not found.")
     family, revision = split_task_definition(region, reference)
     revisions = region.families.get(family, [])
     if revision is None:
         for candidate in reversed(revisions):
             if candidate.status == "ACTIVE":
                 return candidate
-        raise missing
-    if 1 <= revision <= len(revisions):
+    elif 1 <= revision <= len(revisions):
         return revisions[revision - 1]
-    raise missing
+    raise missing or client_error("TaskDefinition not found.")
 
 
 def instance_id_of(region: Region, cluster: Cluster, reference: str) -> str:
