@@ -20,6 +20,7 @@ from _workload import (
     FAMILY,
     INSTANCES_PER_CALL,
     client,
+    cpu_per_call,
     ec2_ids,
     fill,
     moto_ec2_ids,
@@ -48,6 +49,8 @@ class Sizes:
     repeat: int
     tasks: int  # "among N tasks" for DescribeTasks / ListTasks
     moto_tasks: int  # moto's DescribeTasks/ListTasks cluster size (it is O(cluster))
+    write_rounds: int  # alternating mock/floor rounds of the write rows
+    write_calls: int  # calls of each write per round
     moto_calls: int
     memory_tasks: int
     moto_memory_tasks: int
@@ -55,8 +58,8 @@ class Sizes:
     imports: int
 
 
-FULL = Sizes(1000, 5, 10_000, 10_000, 200, 10_000, 10_000, 500, 7)
-QUICK = Sizes(200, 3, 10_000, 10_000, 40, 2_000, 500, 100, 3)
+FULL = Sizes(1000, 5, 10_000, 10_000, 60, 20, 200, 10_000, 10_000, 500, 7)
+QUICK = Sizes(200, 3, 10_000, 10_000, 25, 20, 40, 2_000, 500, 100, 3)
 
 
 def _describe_params(arns: list[str]) -> dict[str, Any]:
@@ -80,56 +83,55 @@ def _registrar(ecs: Any, spare: Iterator[str]) -> Callable[[], object]:
 
 
 def paired_writes(sizes: Sizes) -> dict[str, Any]:
-    """StartTask, RunTask(count=1) and RegisterContainerInstance: each repeat times ecs_mock
-    (fresh state) and then the canned-bytes floor, so the ratio holds even on a machine whose
-    load drifts. RunTask places on the same 10-instance cluster StartTask names instances of."""
+    """StartTask, RunTask(count=1) and RegisterContainerInstance beside their canned-bytes
+    floors, in alternating rounds: each round times `write_calls` calls of each on a fresh mock
+    (set up outside the timing), then as many of each floor. Each ratio is the median of the
+    rounds' ratios, in CPU time, so it holds on a machine whose speed drifts from second to
+    second. RunTask places on the same 10-instance cluster StartTask names instances of."""
     names = ("start", "run", "register", "c_start", "c_run", "c_reg")
     runs: dict[str, list[float]] = {k: [] for k in names}
-    spare = iter(ec2_ids(sizes.calls * sizes.repeat * 2, start=1000))
+    calls = sizes.write_calls
+    spare = iter(ec2_ids((calls + 1) * sizes.write_rounds + 2, start=1000))
     out: dict[str, Any] = {}
-    for seed in range(sizes.repeat):
+    canned: dict[str, Callable[[], object]] = {}
+    for seed in range(sizes.write_rounds):
         with mock_ecs(seed=seed):
             ecs = client()
             instances = set_up(ecs, ec2_ids(INSTANCES_PER_CALL))
-            runs["start"].append(per_call(partial(start_one, ecs, instances[0]), sizes.calls, 1))
-            runs["run"].append(per_call(partial(ecs.run_task, **RUN_PARAMS), sizes.calls, 1))
-            runs["register"].append(per_call(_registrar(ecs, spare), sizes.calls, 1))
-            if not out:
+            runs["start"].append(cpu_per_call(partial(start_one, ecs, instances[0]), calls))
+            runs["run"].append(cpu_per_call(partial(ecs.run_task, **RUN_PARAMS), calls))
+            runs["register"].append(cpu_per_call(_registrar(ecs, spare), calls))
+            if not canned:
                 out["start_task_params"] = start_params(instances[0])
                 out["start_task_response"] = start_one(ecs, instances[0])
                 out["run_task_response"] = ecs.run_task(**RUN_PARAMS)
                 out["register_params"] = register_params("i-0")
                 out["register_response"] = ecs.register_container_instance(**out["register_params"])
-                canned_start = canned_call(
+                canned["start"] = canned_call(
                     "StartTask", "start_task", out["start_task_params"], out["start_task_response"]
                 )
-                canned_run = canned_call(
+                canned["run"] = canned_call(
                     "RunTask", "run_task", RUN_PARAMS, out["run_task_response"]
                 )
-                canned_register = canned_call(
+                canned["register"] = canned_call(
                     "RegisterContainerInstance",
                     "register_container_instance",
                     out["register_params"],
                     out["register_response"],
                 )
-        runs["c_start"].append(per_call(canned_start, sizes.calls, 1))
-        runs["c_run"].append(per_call(canned_run, sizes.calls, 1))
-        runs["c_reg"].append(per_call(canned_register, sizes.calls, 1))
-    out["start_task"] = statistics.median(runs["start"])
-    out["run_task"] = statistics.median(runs["run"])
-    out["canned_run_task"] = statistics.median(runs["c_run"])
-    out["register"] = statistics.median(runs["register"])
-    out["canned_start_task"] = statistics.median(runs["c_start"])
-    out["canned_register"] = statistics.median(runs["c_reg"])
-    out["start_over_canned"] = statistics.median(
-        m / c for m, c in zip(runs["start"], runs["c_start"], strict=True)
-    )
-    out["run_over_canned"] = statistics.median(
-        m / c for m, c in zip(runs["run"], runs["c_run"], strict=True)
-    )
-    out["register_over_canned"] = statistics.median(
-        m / c for m, c in zip(runs["register"], runs["c_reg"], strict=True)
-    )
+        runs["c_start"].append(cpu_per_call(canned["start"], calls))
+        runs["c_run"].append(cpu_per_call(canned["run"], calls))
+        runs["c_reg"].append(cpu_per_call(canned["register"], calls))
+    for mine, floor, name in (
+        ("start", "c_start", "start_task"),
+        ("run", "c_run", "run_task"),
+        ("register", "c_reg", "register"),
+    ):
+        out[name] = statistics.median(runs[mine])
+        out[f"canned_{name}"] = statistics.median(runs[floor])
+        out[f"{mine}_over_canned"] = statistics.median(
+            m / c for m, c in zip(runs[mine], runs[floor], strict=True)
+        )
     return out
 
 
@@ -156,8 +158,10 @@ def moto_calls(sizes: Sizes) -> dict[str, float]:
     out: dict[str, float] = {}
     with moto_ecs() as ecs:
         instances = moto_set_up(ecs)
-        out["start_task"] = per_call(
-            lambda: start_one(ecs, instances[0]), sizes.moto_calls, sizes.repeat
+        # CPU time, as ecs_mock's write rows are timed (both answer in this process).
+        out["start_task"] = statistics.median(
+            cpu_per_call(lambda: start_one(ecs, instances[0]), sizes.moto_calls)
+            for _ in range(sizes.repeat)
         )
         spare = iter(moto_ec2_ids(sizes.moto_calls * sizes.repeat + 1))
         out["register"] = per_call(

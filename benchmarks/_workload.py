@@ -46,6 +46,16 @@ def per_call(fn: Callable[[], object], number: int, repeat: int) -> float:
     return statistics.median(runs)
 
 
+def cpu_per_call(fn: Callable[[], object], number: int) -> float:
+    """Mean CPU seconds (this process's) per call over `number` calls, after one warm-up call:
+    for in-process contenders on a machine whose load drifts."""
+    fn()
+    start = time.process_time()
+    for _ in range(number):
+        fn()
+    return (time.process_time() - start) / number
+
+
 def once(fn: Callable[[], object], repeat: int) -> float:
     """Median seconds of single calls, for calls too slow to loop (moto's DescribeTasks)."""
     runs = []

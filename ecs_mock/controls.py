@@ -229,6 +229,8 @@ class Controls:
 
     def take_injected(self, operation: str) -> EcsError | None:
         """The error to answer this attempt with, counting it down."""
+        if not self._injections:  # nothing was ever injected (a dict's length reads atomically)
+            return None
         with self._lock:
             queue = self._injections.get(operation)
             if not queue:

@@ -3,6 +3,7 @@ and clientToken idempotency (§1.6)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -423,6 +424,26 @@ def test_random_placement_is_seeded(ecs_mock: EcsMock, ecs: Any, app: str) -> No
 
     ecs_mock.stop()
     assert replay() == chosen
+
+
+def test_without_a_strategy_every_instance_that_fits_is_as_likely(
+    ecs_mock: EcsMock, ecs: Any
+) -> None:
+    """Random placement draws among the instances that can take the task: one that cannot is
+    never chosen, and the others share the tasks about evenly."""
+    ecs_mock.register_task_definition(
+        "tiny", containers=[{"name": "a", "image": "x", "cpu": 1, "memory": 1}]
+    )
+    big = [
+        ecs_mock.add_container_instance("default", cpu=100_000, memory=100_000) for _ in range(3)
+    ]
+    small = ecs_mock.add_container_instance("default", cpu=0, memory=100_000)
+    chosen = Counter(
+        ecs.run_task(taskDefinition="tiny")["tasks"][0]["containerInstanceArn"] for _ in range(300)
+    )
+    assert small not in chosen
+    assert set(chosen) == set(big)
+    assert all(60 <= n <= 140 for n in chosen.values()), chosen  # 100 each, give or take
 
 
 def test_ec2_task_as_run_task_returns_it(ecs_mock: EcsMock, ecs: Any, app: str) -> None:

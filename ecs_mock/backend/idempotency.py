@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from ..errors import EcsError, invalid_parameter
 from .state import Ref, Region
@@ -23,8 +26,18 @@ MAX_REMEMBERED = 10_000
 KIND = "client-token"  # the state file's rows of remembered answers
 
 
+# Text json.dumps writes as it is (printable ASCII but `"` and `\`): true of the operation, the
+# cluster's name and every valid token, whose keys are then written without the encoder.
+_VERBATIM = re.compile(r"[ !#-\[\]-~]*\Z")
+# A clientToken's characters: ASCII 33 (!) to 126 (~).
+_TOKEN = re.compile(r"[!-~]+\Z")
+
+
 def token_key(key: tuple[str, str, str]) -> str:
-    """A remembered answer's key as the state file names it (Region.touch(Ref(KIND, ...)))."""
+    """A remembered answer's key as the state file names it (Region.touch(Ref(KIND, ...))):
+    json.dumps of the key as a list."""
+    if all(_VERBATIM.match(part) for part in key):
+        return '["' + '", "'.join(key) + '"]'
     return json.dumps(list(key))
 
 
@@ -42,17 +55,51 @@ def check_token(token: str | None, limit: int = MAX_TOKEN) -> None:
         return
     if len(token) > limit:
         raise invalid_parameter(f"clientToken longer than {limit}.")
-    if not token or any(not 33 <= ord(character) <= 126 for character in token):
+    if not _TOKEN.match(token):
         raise invalid_parameter(
             "clientToken may contain only ASCII characters from ! (33) to ~ (126)."
         )
 
 
+# A fingerprint made from orjson's canonical text starts with this; one without it was made from
+# the stdlib's (by earlier builds, whose state files may hold it, or where orjson cannot write
+# the request) and is compared the way it was made, so a remembered token keeps its meaning.
+_FAST = "o:"
+
+
 def fingerprint(params: dict[str, Any]) -> str:
-    """The request minus its token, canonically: two requests are "the same" when equal here."""
-    rest = {key: value for key, value in params.items() if key != "clientToken"}
+    """The request, canonically: two requests are "the same" when equal here. The token is part
+    of it, which changes nothing: only requests with the same token are ever compared."""
+    try:
+        text = orjson.dumps(params, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:  # integers beyond 64 bits: the stdlib's text
+        return _slow_fingerprint(
+            {key: value for key, value in params.items() if key != "clientToken"}
+        )
+    return _FAST + hashlib.sha256(text).hexdigest()
+
+
+def _slow_fingerprint(rest: dict[str, Any]) -> str:
     text = json.dumps(rest, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def same_request(remembered: str, params: dict[str, Any]) -> bool:
+    """Whether `params` are the request `remembered` was made from (whichever way it was)."""
+    if remembered.startswith(_FAST):
+        return remembered == fingerprint(params)
+    rest = {key: value for key, value in params.items() if key != "clientToken"}
+    return remembered == _slow_fingerprint(rest)
+
+
+def answer_text(response: dict[str, Any]) -> str:
+    """The answer as JSON text to replay: orjson's, or the stdlib's where the two would differ
+    (see protocol.encode: `null` stands for NaN there, and orjson refuses some values)."""
+    try:
+        text = orjson.dumps(response)
+    except orjson.JSONEncodeError:
+        return json.dumps(response)
+    return json.dumps(response) if b"null" in text else text.decode()
 
 
 def replay(
@@ -71,7 +118,7 @@ def replay(
         del region.client_tokens[key]
         region.touch(Ref(KIND, token_key(key)))
         return None
-    if found.fingerprint != fingerprint(params):
+    if not same_request(found.fingerprint, params):
         # Mock decision: ECS documents the exception and its resourceIds, not the message.
         raise EcsError(
             "ConflictException",
@@ -96,7 +143,7 @@ def remember(
     tokens = region.client_tokens
     key = (*scope, token)
     tokens[key] = Remembered(
-        fingerprint(params), json.dumps(response), resource_ids, now + TTL_SECONDS
+        fingerprint(params), answer_text(response), resource_ids, now + TTL_SECONDS
     )
     region.touch(Ref(KIND, token_key(key)))
     while len(tokens) > MAX_REMEMBERED:

@@ -276,17 +276,14 @@ def _eni_attachment(region: Region, subnet: str) -> dict[str, Any]:
 def _container(
     region: Region, cluster: Cluster, task_id: str, definition: dict[str, Any], execute: bool
 ) -> Container:
-    def text(key: str) -> str | None:
-        value = definition.get(key)
-        return None if value is None else str(value)
-
+    memory, reservation = definition.get("memory"), definition.get("memoryReservation")
     return Container(
         arn=region.arns.container(cluster.name, task_id, region.ids.uuid()),
         name=definition["name"],
         image=definition["image"],
         cpu=str(definition.get("cpu") or 0),
-        memory=text("memory"),
-        memory_reservation=text("memoryReservation"),
+        memory=None if memory is None else str(memory),
+        memory_reservation=None if reservation is None else str(reservation),
         essential=bool(definition.get("essential", True)),
         port_mappings=list(definition.get("portMappings", [])),
         managed_agents=(

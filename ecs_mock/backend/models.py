@@ -247,12 +247,11 @@ class Container:
             "name": self.name,
             "image": self.image,
             "lastStatus": self.last_status,
-            "networkBindings": [dict(b) for b in self.network_bindings],
-            "networkInterfaces": [dict(n) for n in self.network_interfaces],
-            "cpu": self.cpu,
         }
-        if not self.network_bindings:
-            del wire["networkBindings"]
+        if self.network_bindings:
+            wire["networkBindings"] = [dict(b) for b in self.network_bindings]
+        wire["networkInterfaces"] = [dict(n) for n in self.network_interfaces]
+        wire["cpu"] = self.cpu
         if self.memory is not None:
             wire["memory"] = self.memory
         if self.memory_reservation is not None:
@@ -345,21 +344,29 @@ class Task:
             "enableExecuteCommand": self.enable_execute_command,
             "tags": list(self.tags) if include_tags else [],
         }
-        optional: dict[str, Any] = {
-            "containerInstanceArn": self.instance_arn,
-            "capacityProviderName": self.capacity_provider_name,
-            "platformVersion": self.platform_version,
-            "platformFamily": self.platform_family,
-            "startedBy": self.started_by,
-            "availabilityZone": self.availability_zone,
-            "connectivity": self.connectivity,
-            "stopCode": self.stop_code,
-            "stoppedReason": self.stopped_reason,
-        }
-        wire.update({key: value for key, value in optional.items() if value is not None})
+        # The optional members, each only when set (in this order).
+        if self.instance_arn is not None:
+            wire["containerInstanceArn"] = self.instance_arn
+        if self.capacity_provider_name is not None:
+            wire["capacityProviderName"] = self.capacity_provider_name
+        if self.platform_version is not None:
+            wire["platformVersion"] = self.platform_version
+        if self.platform_family is not None:
+            wire["platformFamily"] = self.platform_family
+        if self.started_by is not None:
+            wire["startedBy"] = self.started_by
+        if self.availability_zone is not None:
+            wire["availabilityZone"] = self.availability_zone
+        if self.connectivity is not None:
+            wire["connectivity"] = self.connectivity
+        if self.stop_code is not None:
+            wire["stopCode"] = self.stop_code
+        if self.stopped_reason is not None:
+            wire["stoppedReason"] = self.stopped_reason
         if self.ephemeral_storage is not None:
             # Mock decision: `fargateEphemeralStorage` (shown by newer AWS CLI examples) is left
             # out: the oldest supported botocore's model (1.34.17) does not have it.
             wire["ephemeralStorage"] = {"sizeInGiB": self.ephemeral_storage}
-        wire.update(self.times)
+        if self.times:
+            wire.update(self.times)
         return wire

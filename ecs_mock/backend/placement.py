@@ -121,13 +121,12 @@ def refusal(
     """The failure reason for placing on `instance`, in ECS's (inferred) order, or None.
 
     `zones` are an awsvpc task's subnet zones when known (None: no LOCATION check)."""
-    if instance.status == "INACTIVE":
-        return "INACTIVE"
-    if instance.status == "DRAINING":
-        return "DRAINING"
+    status = instance.status
+    if status == "INACTIVE" or status == "DRAINING":
+        return status
     if not instance.agent_connected:
         return "AGENT"
-    if not all(instance.has_attribute(name) for name in required):
+    if required and not all(instance.has_attribute(name) for name in required):
         return "ATTRIBUTE"
     if zones is not None and instance.attribute("ecs.availability-zone") not in zones:
         return "LOCATION"

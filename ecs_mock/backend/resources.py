@@ -83,11 +83,15 @@ class Resources:
             return "RESOURCE:CPU"
         if demand.memory > self.memory - self.memory_used:
             return "RESOURCE:MEMORY"
-        if not self._ports_free(demand.tcp_ports, self.tcp_reserved, self.tcp_used, "tcp"):
+        if demand.tcp_ports and not self._ports_free(
+            demand.tcp_ports, self.tcp_reserved, self.tcp_used, "tcp"
+        ):
             return "RESOURCE:PORTS"
         if demand.dynamic_tcp and demand.dynamic_tcp > self.free_dynamic("tcp"):
             return "RESOURCE:PORTS"
-        if not self._ports_free(demand.udp_ports, self.udp_reserved, self.udp_used, "udp"):
+        if demand.udp_ports and not self._ports_free(
+            demand.udp_ports, self.udp_reserved, self.udp_used, "udp"
+        ):
             return "RESOURCE:PORTS_UDP"
         if demand.dynamic_udp and demand.dynamic_udp > self.free_dynamic("udp"):
             return "RESOURCE:PORTS_UDP"

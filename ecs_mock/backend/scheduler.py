@@ -58,11 +58,12 @@ class Placer:
         # A random strategy resolves every tie, so later strategies never apply.
         cut = next((n for n, s in enumerate(strategies) if s.type == "random"), len(strategies))
         self.strategies = list(strategies[:cut])
-        self.reasons = {instance.instance_id: self._reason(instance) for instance in candidates}
+        # Why each candidate cannot take the task (None: it can), worked out when first needed.
+        self.reasons: dict[str, str | None] = {}
         # Per spread strategy: each instance's value and the group's live tasks per value.
         self.values: list[dict[str, str | None]] = []
         self.counts: list[dict[str | None, int]] = []
-        everyone = [i for i in cluster_instances if i.status != "INACTIVE"]
+        everyone = [i for i in cluster_instances if i.status != "INACTIVE"] if strategies else []
         for strategy in self.strategies:
             if strategy.type != "spread":
                 self.values.append({})
@@ -78,26 +79,50 @@ class Placer:
             self.counts.append(counts)
 
     def _reason(self, instance: ContainerInstance) -> str | None:
-        return refusal(instance, self.required, self.demand, self.zones) or unsatisfied(
-            self.constraints, instance, self.group
-        )
+        reason = refusal(instance, self.required, self.demand, self.zones)
+        if reason is None and self.constraints:
+            return unsatisfied(self.constraints, instance, self.group)
+        return reason
+
+    def _reason_of(self, instance: ContainerInstance) -> str | None:
+        key = instance.instance_id
+        if key not in self.reasons:
+            self.reasons[key] = self._reason(instance)
+        return self.reasons[key]
 
     def next(self) -> ContainerInstance | list[Failure]:
         """The instance for the next task, or one failure per candidate saying why it cannot."""
-        feasible = [i for i in self.candidates if self.reasons[i.instance_id] is None]
+        if not self.strategies:
+            chosen = self._any_feasible()
+            return chosen if chosen is not None else self._failures()
+        feasible = [i for i in self.candidates if self._reason_of(i) is None]
         if not feasible:
-            return [
-                {"arn": i.arn, "reason": str(self.reasons[i.instance_id])} for i in self.candidates
-            ]
+            return self._failures()
         for index, strategy in enumerate(self.strategies):
             if len(feasible) == 1:
                 break
             feasible = self._best(feasible, index, strategy)
         return feasible[0] if len(feasible) == 1 else self.rng.choice(feasible)
 
+    def _any_feasible(self) -> ContainerInstance | None:
+        """With no strategy to rank them, any feasible candidate, each as likely: one drawn at
+        random, checked, and if it cannot take the task left out of the next draw. When every
+        candidate can take it this is one draw and one check (the same draw `rng.choice` of the
+        feasible ones makes); it checks them all only when few or none can."""
+        pool = list(self.candidates)
+        while pool:
+            chosen = pool[0] if len(pool) == 1 else self.rng.choice(pool)
+            if self._reason_of(chosen) is None:
+                return chosen
+            pool.remove(chosen)
+        return None
+
+    def _failures(self) -> list[Failure]:
+        return [{"arn": i.arn, "reason": str(self._reason_of(i))} for i in self.candidates]
+
     def placed(self, instance: ContainerInstance) -> None:
         """`instance` took a task of this group: update what that changed."""
-        self.reasons[instance.instance_id] = self._reason(instance)
+        self.reasons.pop(instance.instance_id, None)  # worked out again when next needed
         for values, counts in zip(self.values, self.counts, strict=True):
             if values:
                 value = values.get(instance.instance_id)
