@@ -157,8 +157,10 @@ def enter(region: Region, task: Task, state: str, at: float) -> None:
         return
     if task.desired_status == "STOPPED" and state not in STOP_PATH:
         return
-    if state not in STOP_PATH and not all(gate(region, task, state, at) for gate in _gates):
-        return
+    if state not in STOP_PATH:
+        for gate in _gates:
+            if not gate(region, task, state, at):
+                return
     for counts in _counts(region, task):
         counts.moved(task.last_status, state)
         if state == "STOPPED":

@@ -250,7 +250,8 @@ class Container:
         }
         if self.network_bindings:
             wire["networkBindings"] = [dict(b) for b in self.network_bindings]
-        wire["networkInterfaces"] = [dict(n) for n in self.network_interfaces]
+        interfaces = self.network_interfaces
+        wire["networkInterfaces"] = [dict(n) for n in interfaces] if interfaces else []
         wire["cpu"] = self.cpu
         if self.memory is not None:
             wire["memory"] = self.memory
