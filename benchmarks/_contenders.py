@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from _floor import canned_call, time_canned, time_stubber
+from _floor import canned_call, interception_suspended, time_canned, time_stubber
 from _workload import (
     CLUSTER,
     FAMILY,
@@ -51,6 +51,9 @@ class Sizes:
     moto_tasks: int  # moto's DescribeTasks/ListTasks cluster size (it is O(cluster))
     write_rounds: int  # alternating mock/floor rounds of the write rows
     write_calls: int  # calls of each write per round
+    read_rounds: int  # alternating mock/floor rounds of DescribeTasks(100)
+    read_calls: int  # its calls per round
+    moto_rounds: int  # moto's StartTask rounds (its set-up, EC2 instances first, is slow)
     moto_calls: int
     memory_tasks: int
     moto_memory_tasks: int
@@ -58,8 +61,8 @@ class Sizes:
     imports: int
 
 
-FULL = Sizes(1000, 5, 10_000, 10_000, 60, 20, 200, 10_000, 10_000, 500, 7)
-QUICK = Sizes(200, 3, 10_000, 10_000, 25, 20, 40, 2_000, 500, 100, 3)
+FULL = Sizes(1000, 5, 10_000, 10_000, 60, 20, 12, 20, 11, 200, 10_000, 10_000, 500, 7)
+QUICK = Sizes(200, 3, 10_000, 10_000, 25, 20, 8, 8, 5, 40, 2_000, 500, 100, 3)
 
 
 def _describe_params(arns: list[str]) -> dict[str, Any]:
@@ -147,22 +150,36 @@ def ecs_mock_reads(sizes: Sizes) -> dict[str, Any]:
         out["list"] = per_call(lambda: ecs.list_tasks(**LIST_PARAMS), sizes.calls, sizes.repeat)
         out["list_response"] = ecs.list_tasks(**LIST_PARAMS)
         described = _describe_params(arns)
-        calls = max(10, sizes.calls // 10)
-        out["describe"] = per_call(lambda: ecs.describe_tasks(**described), calls, sizes.repeat)
         out["describe_response"] = ecs.describe_tasks(**described)
         out["describe_params"] = described
+        # Timed in alternating rounds with its canned floor (CPU time), as the write rows are.
+        canned = canned_call("DescribeTasks", "describe_tasks", described, out["describe_response"])
+        mine: list[float] = []
+        floor: list[float] = []
+        for _ in range(sizes.read_rounds):
+            mine.append(cpu_per_call(lambda: ecs.describe_tasks(**described), sizes.read_calls))
+            with interception_suspended():
+                floor.append(cpu_per_call(canned, sizes.read_calls))
+        out["describe"] = statistics.median(mine)
+        out["canned_describe"] = statistics.median(floor)
+        out["describe_over_canned"] = statistics.median(
+            m / c for m, c in zip(mine, floor, strict=True)
+        )
     return out
 
 
 def moto_calls(sizes: Sizes) -> dict[str, float]:
     out: dict[str, float] = {}
+    # StartTask as ecs_mock's is timed: rounds of `write_calls` calls, each on a fresh mock set
+    # up outside the timing, in CPU time (both answer in this process).
+    rounds = []
+    for _ in range(sizes.moto_rounds):
+        with moto_ecs() as ecs:
+            instances = moto_set_up(ecs)
+            rounds.append(cpu_per_call(partial(start_one, ecs, instances[0]), sizes.write_calls))
+    out["start_task"] = statistics.median(rounds)
     with moto_ecs() as ecs:
         instances = moto_set_up(ecs)
-        # CPU time, as ecs_mock's write rows are timed (both answer in this process).
-        out["start_task"] = statistics.median(
-            cpu_per_call(lambda: start_one(ecs, instances[0]), sizes.moto_calls)
-            for _ in range(sizes.repeat)
-        )
         spare = iter(moto_ec2_ids(sizes.moto_calls * sizes.repeat + 1))
         out["register"] = per_call(
             lambda: register_instance(ecs, next(spare)), sizes.moto_calls, sizes.repeat
@@ -193,9 +210,7 @@ def floor_calls(writes: dict[str, Any], reads: dict[str, Any], sizes: Sizes) -> 
         "start_task": writes["canned_start_task"],
         "register": writes["canned_register"],
         "list": time_canned("ListTasks", *cases["list"], sizes.calls, sizes.repeat),
-        "describe": time_canned(
-            "DescribeTasks", *cases["describe"], max(10, sizes.calls // 10), sizes.repeat
-        ),
+        "describe": reads["canned_describe"],  # timed in rounds beside ecs_mock's
     }
     stubber = {}
     for key, (method, params, response) in cases.items():

@@ -8,7 +8,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from _workload import client, per_call
@@ -23,6 +24,21 @@ def wire_body(response: dict[str, Any]) -> bytes:
     """A boto3 response turned back into the bytes a service would send (epoch floats)."""
     payload = {k: v for k, v in response.items() if k != "ResponseMetadata"}
     return json.dumps(payload, default=lambda value: value.timestamp()).encode()
+
+
+@contextmanager
+def interception_suspended() -> Iterator[None]:
+    """ecs_mock's interception taken out of botocore (its class-level wrappers removed, so the
+    floor pays nothing for them) and put back, the mock and its state kept: a floor can then be
+    timed between rounds of the same mock's calls. Benchmark-only use of ecs_mock internals."""
+    from ecs_mock.intercept import INTERCEPTOR
+    from ecs_mock.mock import _answer
+
+    INTERCEPTOR.uninstall()
+    try:
+        yield
+    finally:
+        INTERCEPTOR.install(_answer)
 
 
 def canned_client(operation: str, body: bytes) -> Any:
