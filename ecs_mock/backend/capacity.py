@@ -8,8 +8,7 @@ strategy; else EC2. A strategy's providers must be associated with the cluster.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import invalid_parameter, shown
 from .models import Cluster
@@ -31,9 +30,9 @@ MIXED = (
 )
 
 
-@dataclass(frozen=True)
-class Target:
-    """Where one task goes: a launch type, and the provider that chose it (if any)."""
+class Target(NamedTuple):
+    """Where one task goes: a launch type, and the provider that chose it (if any). A named
+    tuple: RunTask hashes and compares these per task, and a tuple does both in C."""
 
     launch_type: str  # EC2 | FARGATE | EXTERNAL
     provider: str | None = None

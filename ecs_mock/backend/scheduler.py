@@ -27,16 +27,14 @@ def candidates(
     """ACTIVE instances of a target's kind, in registration order: EXTERNAL tasks take only ECS
     Anywhere instances and EC2 tasks none of them; a capacity provider's tasks only its own
     instances. DRAINING ones are not candidates ("prevents new tasks from being scheduled")."""
-    found = []
-    for instance in instances:
-        if instance.status != "ACTIVE":
-            continue
-        if (launch_type == "EXTERNAL") != instance.is_external:
-            continue
-        if provider is not None and instance.capacity_provider != provider:
-            continue
-        found.append(instance)
-    return found
+    external = launch_type == "EXTERNAL"
+    return [
+        instance
+        for instance in instances
+        if instance.status == "ACTIVE"
+        and instance.is_external == external
+        and (provider is None or instance.capacity_provider == provider)
+    ]
 
 
 class Placer:
@@ -56,8 +54,11 @@ class Placer:
         self.required, self.demand, self.zones = required, demand, zones
         self.constraints, self.group, self.rng = constraints, group, rng
         # A random strategy resolves every tie, so later strategies never apply.
-        cut = next((n for n, s in enumerate(strategies) if s.type == "random"), len(strategies))
-        self.strategies = list(strategies[:cut])
+        self.strategies: list[Strategy] = []
+        for strategy in strategies:
+            if strategy.type == "random":
+                break
+            self.strategies.append(strategy)
         # Why each candidate cannot take the task (None: it can), worked out when first needed.
         self.reasons: dict[str, str | None] = {}
         # Per spread strategy: each instance's value and the group's live tasks per value.
