@@ -46,7 +46,7 @@ def start_task_costs(number: int) -> dict[str, float]:
             "request schema check": _each(
                 lambda: _schema.request_violation("StartTask", params), number
             ),
-            "response schema check (fastjsonschema)": _each(
+            "response schema check (jsonschema-rs gate)": _each(
                 lambda: _schema.check_response("StartTask", result), number
             ),
             "json encode + headers (protocol.reply)": _each(

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from test_schema import start_task_response
 
-from ecs_mock._schema import REGISTRY, ResponseSchemaError, check_response
+from ecs_mock._schema import ResponseSchemaError, check_response
 from ecs_mock._schema import responses as checked
 from ecs_mock.dispatch import _encoded
 from ecs_mock.protocol import _ENCODER, encode
@@ -48,14 +48,14 @@ def _describe_body() -> dict[str, Any]:
 def task_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The ARNs the Task check ran on, with an empty cache."""
     monkeypatch.setattr(checked, "_checked_tasks", {})
-    real = REGISTRY.shape_validator("Task")
+    real = checked._check_task
     seen: list[str] = []
 
-    def counting(task: Any) -> Any:
+    def counting(task: Any) -> None:
         seen.append(task["taskArn"])
-        return real(task)
+        real(task)
 
-    monkeypatch.setattr(REGISTRY, "shape_validator", lambda shape: counting)
+    monkeypatch.setattr(checked, "_check_task", counting)
     return seen
 
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from jsonschema.protocols import Validator  # type: ignore[import-untyped,unused-ignore]
 
 FastValidator = Callable[[Any], Any]
+Gate = Callable[[Any], bool]
 
 SERVICE_NAME: Final = "ecs"
 API_VERSION: Final = "2014-11-13"
@@ -50,6 +51,7 @@ class Registry:
         self.detailed: dict[tuple[str, Direction], FastValidator] = {}
         self._lean = _LeanSchemas()
         self.slow: dict[tuple[str, Direction], Validator] = {}
+        self.gates: dict[tuple[str, Direction], Gate | None] = {}
 
     def is_empty(self) -> bool:
         return (
@@ -120,6 +122,62 @@ class Registry:
                     validate = self._compile(key, detailed=False)
                     self.fast[key] = validate
         return validate
+
+    def gate(self, key: tuple[str, Direction]) -> Gate | None:
+        """jsonschema-rs's yes-or-no check of the same lean schema (patterns through the same
+        named formats): a compiled Rust validator, ~5x faster than fastjsonschema's. Only its
+        "valid" is final; a document it refuses goes on to the fastjsonschema check, which
+        decides (jsonschema-rs is the stricter of the two: no NaN, no integer beyond 64 bits)
+        and words the problem. None where jsonschema-rs cannot take the schema."""
+        try:
+            return self.gates[key]
+        except KeyError:
+            pass
+        with self._lock:
+            if key not in self.gates:
+                try:
+                    schema = self.schema(*key)
+                except ValueError:  # not an operation of the model: the full check says so
+                    schema = None
+                self.gates[key] = None if schema is None else self._compile_gate(schema)
+            return self.gates[key]
+
+    def shape_gate(self, shape: str) -> Gate | None:
+        """`gate` for one output structure shape (``Task``)."""
+        key: tuple[str, Direction] = (f"shape:{shape}", "output")
+        try:
+            return self.gates[key]
+        except KeyError:
+            pass
+        with self._lock:
+            if key not in self.gates:
+                model_shape = self._service_model().shape_for(shape)
+                schema = self.schema_generator("output").for_shape(model_shape)
+                self.gates[key] = self._compile_gate(schema)
+            return self.gates[key]
+
+    def _compile_gate(self, original: Schema) -> Gate | None:
+        try:
+            import jsonschema_rs
+
+            lean = self._lean.rewrite({"$schema": _FAST_DIALECT, **original})
+            compiled = jsonschema_rs.Draft4Validator(
+                lean,
+                formats=dict(self._lean.formats),
+                validate_formats=True,
+                ignore_unknown_formats=False,
+            )
+        except Exception:  # not installed, too old, or a schema it cannot take: no gate
+            return None
+        check = compiled.is_valid
+
+        def passes(document: Any) -> bool:
+            try:
+                return check(document)
+            except Exception:  # a value it cannot read (a lone surrogate, ...): undecided
+                return False
+
+        return passes
 
     def detailed_validator(self, key: tuple[str, Direction]) -> FastValidator:
         """fastjsonschema with its full exceptions (rule, definition, value): error paths only."""

@@ -36,6 +36,9 @@ def request_violation(operation: str, params: Mapping[str, Any]) -> str | None:
     Never raises for any ``params``; raises ``ValueError`` only for an operation the model does
     not have (dispatch on ``known_operations()`` first).
     """
+    gate = REGISTRY.gate((operation, "input"))
+    if gate is not None and gate(params):
+        return None
     validate = REGISTRY.fast.get((operation, "input")) or REGISTRY.fast_validator(
         (operation, "input")
     )
