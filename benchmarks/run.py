@@ -347,7 +347,7 @@ def _targets(
         _target("DescribeTasks(100) vs canned floor", describe_floor, "<= 1.2x",
                 describe_floor <= 1.2, f"{describe_floor:.2f}x"),
         _target("StartTask vs moto", moto_start, ">= 3x faster", moto_start >= 3,
-                f"{moto_start:.1f}x"),
+                f"{moto_start:.2f}x"),
         _target("ListTasks(startedBy) 10k vs 1k tasks", growth, "flat (<= 1.5x)", growth <= 1.5,
                 f"{growth:.2f}x"),
         _target("mock enter + exit", entered["ecs_mock"], "< 1 ms", entered["ecs_mock"] < 1e-3,
