@@ -129,31 +129,36 @@ class Registry:
         "valid" is final; a document it refuses goes on to the fastjsonschema check, which
         decides (jsonschema-rs is the stricter of the two: no NaN, no integer beyond 64 bits)
         and words the problem. None where jsonschema-rs cannot take the schema."""
-        try:
+        if key in self.gates:  # None too: no gate for it
             return self.gates[key]
-        except KeyError:
-            pass
-        with self._lock:
-            if key not in self.gates:
-                try:
-                    schema = self.schema(*key)
-                except ValueError:  # not an operation of the model: the full check says so
-                    schema = None
-                self.gates[key] = None if schema is None else self._compile_gate(schema)
-            return self.gates[key]
+        return self._compiled_gate(key, lambda: self._operation_schema(key))
 
     def shape_gate(self, shape: str) -> Gate | None:
         """`gate` for one output structure shape (``Task``)."""
         key: tuple[str, Direction] = (f"shape:{shape}", "output")
-        try:
+        if key in self.gates:  # None too: no gate for it
             return self.gates[key]
-        except KeyError:
-            pass
+        return self._compiled_gate(
+            key,
+            lambda: self.schema_generator("output").for_shape(
+                self._service_model().shape_for(shape)
+            ),
+        )
+
+    def _operation_schema(self, key: tuple[str, Direction]) -> Schema | None:
+        try:
+            return self.schema(*key)
+        except ValueError:  # not an operation of the model: the full check says so
+            return None
+
+    def _compiled_gate(
+        self, key: tuple[str, Direction], schema_of: Callable[[], Schema | None]
+    ) -> Gate | None:
+        """Compile (once, under the lock) and keep the gate for `key` from `schema_of()`."""
         with self._lock:
             if key not in self.gates:
-                model_shape = self._service_model().shape_for(shape)
-                schema = self.schema_generator("output").for_shape(model_shape)
-                self.gates[key] = self._compile_gate(schema)
+                schema = schema_of()
+                self.gates[key] = None if schema is None else self._compile_gate(schema)
             return self.gates[key]
 
     def _compile_gate(self, original: Schema) -> Gate | None:

@@ -73,13 +73,14 @@ def fingerprint(params: dict[str, Any]) -> str:
     try:
         text = orjson.dumps(params, option=orjson.OPT_SORT_KEYS)
     except orjson.JSONEncodeError:  # integers beyond 64 bits: the stdlib's text
-        return _slow_fingerprint(
-            {key: value for key, value in params.items() if key != "clientToken"}
-        )
+        return _slow_fingerprint(params)
     return _FAST + hashlib.sha256(text).hexdigest()
 
 
-def _slow_fingerprint(rest: dict[str, Any]) -> str:
+def _slow_fingerprint(params: dict[str, Any]) -> str:
+    """The earlier builds' fingerprint: the stdlib's canonical text of the request minus its
+    token."""
+    rest = {key: value for key, value in params.items() if key != "clientToken"}
     text = json.dumps(rest, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -88,8 +89,7 @@ def same_request(remembered: str, params: dict[str, Any]) -> bool:
     """Whether `params` are the request `remembered` was made from (whichever way it was)."""
     if remembered.startswith(_FAST):
         return remembered == fingerprint(params)
-    rest = {key: value for key, value in params.items() if key != "clientToken"}
-    return remembered == _slow_fingerprint(rest)
+    return remembered == _slow_fingerprint(params)
 
 
 def answer_text(response: dict[str, Any]) -> str:

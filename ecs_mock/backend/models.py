@@ -250,8 +250,7 @@ class Container:
         }
         if self.network_bindings:
             wire["networkBindings"] = [dict(b) for b in self.network_bindings]
-        interfaces = self.network_interfaces
-        wire["networkInterfaces"] = [dict(n) for n in interfaces] if interfaces else []
+        wire["networkInterfaces"] = [dict(n) for n in self.network_interfaces]
         wire["cpu"] = self.cpu
         if self.memory is not None:
             wire["memory"] = self.memory

@@ -64,7 +64,8 @@ class Placer:
         # Per spread strategy: each instance's value and the group's live tasks per value.
         self.values: list[dict[str, str | None]] = []
         self.counts: list[dict[str | None, int]] = []
-        everyone = [i for i in cluster_instances if i.status != "INACTIVE"] if strategies else []
+        spreads = any(strategy.type == "spread" for strategy in self.strategies)
+        everyone = [i for i in cluster_instances if i.status != "INACTIVE"] if spreads else []
         for strategy in self.strategies:
             if strategy.type != "spread":
                 self.values.append({})
