@@ -107,7 +107,8 @@ class Placer:
         return feasible[0] if len(feasible) == 1 else self.rng.choice(feasible)
 
     def _any_feasible(self) -> ContainerInstance | None:
-        """With no strategy to rank them, any feasible candidate, each as likely: one drawn at
+        """Mock decision (ECS documents random placement, not how it draws): with no strategy to
+        rank them, any feasible candidate, each as likely: one drawn at
         random, checked, and if it cannot take the task left out of the next draw. When every
         candidate can take it this is one draw and one check (the same draw `rng.choice` of the
         feasible ones makes); it checks them all only when few or none can."""
