@@ -279,3 +279,21 @@ def test_server_calls_route_shows_the_new_fields() -> None:
     )
     assert refused["params"] == {"cluster": "missing"}
     assert refused["truncated"] is False
+
+
+def test_a_logged_call_has_every_field_and_stays_frozen(ecs_mock: EcsMock, ecs: Any) -> None:
+    """`Call.received` fills the instance without the dataclass __init__: every field is set,
+    the equality and repr are the dataclass's, and a caller cannot change a logged call."""
+    import dataclasses
+
+    ecs.list_clusters()
+    call = ecs_mock.calls[-1]
+    assert {f.name for f in dataclasses.fields(Call)} <= set(vars(call))
+    assert call.operation == "ListClusters"
+    assert call.status == 200
+    assert call.ok
+    assert "operation='ListClusters'" in repr(call)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        call.status = 500  # type: ignore[misc]
+    assert call.response is not None
+    assert "clusterArns" in call.response

@@ -40,10 +40,11 @@ class Target(NamedTuple):
 
 def check_target_request(params: dict[str, Any]) -> None:
     """What needs no state: launchType and strategy exclusive, the strategy's own shape."""
-    strategy = params.get("capacityProviderStrategy") or []
-    if strategy and params.get("launchType") is not None:
+    strategy = params.get("capacityProviderStrategy")
+    launch_type = params.get("launchType")
+    if strategy and launch_type is not None:
         raise invalid_parameter(BOTH_GIVEN)
-    if params.get("launchType") == "MANAGED_INSTANCES":
+    if launch_type == "MANAGED_INSTANCES":
         # Mock decision: Managed Instances capacity is not modelled; ECS documents that such
         # tasks are reached through a capacity provider strategy only.
         raise invalid_parameter(
@@ -51,7 +52,8 @@ def check_target_request(params: dict[str, Any]) -> None:
             "EXTERNAL, or a capacity provider strategy of FARGATE, FARGATE_SPOT or Auto "
             "Scaling group providers."
         )
-    check_strategy_shape(strategy)
+    if strategy:
+        check_strategy_shape(strategy)
 
 
 def check_strategy_shape(strategy: Sequence[dict[str, Any]]) -> None:

@@ -34,8 +34,8 @@ _TOKEN = re.compile(r"[!-~]+\Z")
 
 
 def token_key(key: tuple[str, str, str]) -> str:
-    """A remembered answer's key as the state file names it (Region.touch(Ref(KIND, ...))):
-    json.dumps of the key as a list."""
+    """A remembered answer's key as the state file names it: json.dumps of the key as a list
+    (worked out only when a state file writes it, not when the token is touched)."""
     if all(_VERBATIM.match(part) for part in key):
         return '["' + '", "'.join(key) + '"]'
     return json.dumps(list(key))
@@ -116,7 +116,7 @@ def replay(
         return None
     if found.expires <= now:
         del region.client_tokens[key]
-        region.touch(Ref(KIND, token_key(key)))
+        region.touch(Ref(KIND, key))
         return None
     if not same_request(found.fingerprint, params):
         # Mock decision: ECS documents the exception and its resourceIds, not the message.
@@ -145,8 +145,8 @@ def remember(
     tokens[key] = Remembered(
         fingerprint(params), answer_text(response), resource_ids, now + TTL_SECONDS
     )
-    region.touch(Ref(KIND, token_key(key)))
+    region.touch(Ref(KIND, key))
     while len(tokens) > MAX_REMEMBERED:
         oldest = next(iter(tokens))
         del tokens[oldest]
-        region.touch(Ref(KIND, token_key(oldest)))
+        region.touch(Ref(KIND, oldest))

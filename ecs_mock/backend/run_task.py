@@ -44,21 +44,26 @@ def run_task(region: Region, params: dict[str, Any]) -> dict[str, Any]:
         # Mock decision: the limit is documented ("up to 10 tasks for each call"), the text not.
         raise invalid_parameter(f"Count must be between 1 and {MAX_COUNT}.")
     capacity.check_target_request(params)
-    requested = parse_constraints(params.get("placementConstraints", []))
-    strategies = parse_strategies(params.get("placementStrategy", []))
+    # Most requests name no constraints, strategies or token: those steps are skipped for them.
+    asked = params.get("placementConstraints") or []
+    requested = parse_constraints(asked) if asked else []
+    strategies = parse_strategies(params.get("placementStrategy") or [])
     check_standalone(params, STARTED_BY_LIMIT)
-    idempotency.check_token(params.get("clientToken"))
+    token = params.get("clientToken")
+    idempotency.check_token(token)
     cluster = find_cluster(region, params.get("cluster"))
     now = clock.now()
     scope = ("RunTask", cluster.name)
-    replayed = idempotency.replay(region, scope, params, now)
-    if replayed is not None:
-        return replayed
+    if token is not None:
+        replayed = idempotency.replay(region, scope, params, now)
+        if replayed is not None:
+            return replayed
 
     definition = find_task_definition(region, params["taskDefinition"])
     check_active(definition)
     targets = capacity.resolve(cluster, params, count)
-    launch_types = list(dict.fromkeys(target.launch_type for target in targets))
+    distinct = list(dict.fromkeys(targets))  # usually one
+    launch_types = list(dict.fromkeys(target.launch_type for target in distinct))
     for launch_type in launch_types:
         check_compatible(definition, launch_type)
     _check_platform(params, launch_types)
@@ -71,12 +76,11 @@ def run_task(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     # Mock decision: a task definition's constraints bind its EC2 and EXTERNAL tasks; Fargate
     # has no instances to constrain, so they are not evaluated there (the developer guide lists
     # placement constraints as not valid for Fargate tasks).
-    constraints = parse_constraints(
-        params.get("placementConstraints", []), definition.body.get("placementConstraints", [])
-    )
+    registered = definition.body.get("placementConstraints")
+    constraints = parse_constraints(asked, registered) if registered else requested
     found = {
         target: candidates(cluster.instances.values(), target.launch_type, target.provider)
-        for target in dict.fromkeys(targets)
+        for target in distinct
         if target.launch_type != "FARGATE"
     }
     # Tasks for an Auto Scaling group provider with managed scaling wait for capacity rather
@@ -85,7 +89,8 @@ def run_task(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     for target, instances in found.items():
         if not instances and target not in waits:
             raise invalid_parameter(NO_PROVIDER_INSTANCES if target.provider else NO_INSTANCES)
-    provisioning.check_quota(region, cluster, sum(1 for t in targets if t in waits))
+    if waits:
+        provisioning.check_quota(region, cluster, sum(1 for t in targets if t in waits))
     injected = outcomes.take_run_task_failure(region)  # a test asked this call to fail
     if injected is not None:
         arns = list(dict.fromkeys(i.arn for instances in found.values() for i in instances))
@@ -149,7 +154,8 @@ def run_task(region: Region, params: dict[str, Any]) -> dict[str, Any]:
                 placers[target].placed(chosen)
         tasks.append(task.to_wire())
     response = {"tasks": tasks, "failures": failures}
-    idempotency.remember(region, scope, params, response, [t["taskArn"] for t in tasks], now)
+    if token is not None:
+        idempotency.remember(region, scope, params, response, [t["taskArn"] for t in tasks], now)
     return response
 
 
@@ -169,5 +175,7 @@ def _task_role(definition: Any, params: dict[str, Any]) -> bool:
 
 
 def _managed_scaling(region: Region, target: Target) -> bool:
-    provider = active_provider(region, target.provider) if target.provider else None
+    if target.provider is None:
+        return False
+    provider = active_provider(region, target.provider)
     return provider is not None and provider.managed_scaling

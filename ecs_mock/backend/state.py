@@ -194,10 +194,12 @@ class Event(NamedTuple):
 @dataclass(frozen=True, eq=False)
 class Ref:
     """One keyed entry of a Region store whose values are not objects with a key of their own
-    (a clientToken's remembered answer): what `Region.touch` takes for it."""
+    (a clientToken's remembered answer): what `Region.touch` takes for it. `key` is the entry's
+    key in its store, as it is; the state file's kind makes it a row key when (and only when) a
+    state file writes it."""
 
     kind: str
-    key: str
+    key: Any
 
 
 # What changed since the last commit: id(object) -> (its region, the object). Objects are kept,

@@ -42,7 +42,7 @@ class Kind:
     name: str  # the rows' `kind`
     model: type
     fields: Fields
-    key: Callable[[Any], str]  # the row's key of an object (kinds touched by Ref: unused)
+    key: Callable[[Any], str]  # the row's key of an object (kinds touched by Ref: of its key)
     find: Callable[[Region, str], Any]  # the live object a key names, None once it is gone
     every: Callable[[Region], Iterable[tuple[str, Any]]]  # (key, object) of every live one
     body: Callable[[Region, Any], Json]  # the API shape

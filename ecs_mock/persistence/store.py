@@ -412,7 +412,8 @@ class StateFile:
                 regions[(obj.account_id, obj.region)] = obj
                 continue
             if isinstance(obj, Ref):
-                kind, key = KIND_NAMED[obj.kind], obj.key
+                kind = KIND_NAMED[obj.kind]
+                key = kind.key(obj.key)
             else:
                 kind = KIND_OF_MODEL[type(obj)]
                 key = kind.key(obj)
