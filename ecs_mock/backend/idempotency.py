@@ -41,7 +41,7 @@ def token_key(key: tuple[str, str, str]) -> str:
     return json.dumps(list(key))
 
 
-@dataclass
+@dataclass(slots=True)
 class Remembered:
     fingerprint: str
     response: str  # the first answer, as JSON text

@@ -191,7 +191,7 @@ class Event(NamedTuple):
     action: str
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class Ref:
     """One keyed entry of a Region store whose values are not objects with a key of their own
     (a clientToken's remembered answer): what `Region.touch` takes for it. `key` is the entry's
