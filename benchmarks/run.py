@@ -212,6 +212,15 @@ def measure(quick: bool) -> dict[str, Any]:
             note=f"{sizes.memory_tasks:,} tasks; moto {sizes.moto_memory_tasks:,}",
         )
     )
+    rows.append(
+        _row(
+            "memory per stopped task (tracemalloc)",
+            "B",
+            memory["ecs_mock_stopped"],
+            None,
+            note=f"{c.stopped_tasks(sizes):,} tasks started and stopped, still describable",
+        )
+    )
     served = _server.measure(quick)
     latency = "; ".join(
         f"{who}: p99 {d['p99'] * 1e3:.1f} ms, server CPU {d['cpu_per_request'] * 1e6:.0f} us/req"
@@ -355,8 +364,10 @@ def _targets(
         _target("import ecs_mock adds", added, "< 150 ms, no moto",
                 added < 0.150 and not imports["ecs_mock_imports_moto"],
                 f"{added * 1e3:.0f} ms, moto imported: {imports['ecs_mock_imports_moto']}"),
-        _target("memory per task", memory["ecs_mock"], "< 4 KiB", memory["ecs_mock"] < 4096,
+        _target("memory per task", memory["ecs_mock"], "< 3 KiB", memory["ecs_mock"] < 3072,
                 _fmt(memory["ecs_mock"], "B")),
+        _target("memory per stopped task", memory["ecs_mock_stopped"], "< 3 KiB",
+                memory["ecs_mock_stopped"] < 3072, _fmt(memory["ecs_mock_stopped"], "B")),
     ]  # fmt: skip
 
 

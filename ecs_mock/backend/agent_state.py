@@ -94,7 +94,7 @@ def _apply_container(region: Region, task: Task, report: ContainerReport, now: f
     if report.exit_code is not None:
         container.exit_code = report.exit_code
     if report.bindings is not None:
-        container.network_bindings = [dict(b) for b in report.bindings]
+        container.network_bindings = tuple(dict(b) for b in report.bindings)
     status = report.status
     if status is None or CONTAINER_STATES[status] <= CONTAINER_STATES[container.last_status]:
         task.version += 1
@@ -107,7 +107,7 @@ def _apply_container(region: Region, task: Task, report: ContainerReport, now: f
             agent.update(lastStatus="RUNNING", lastStartedAt=now)
         lifecycle.changed(region, task, now)
         return
-    container.network_bindings = []
+    container.network_bindings = ()
     for agent in container.managed_agents:
         agent["lastStatus"] = "STOPPED"
     if container.essential:

@@ -285,9 +285,9 @@ def _container(
         memory=None if memory is None else str(memory),
         memory_reservation=None if reservation is None else str(reservation),
         essential=bool(definition.get("essential", True)),
-        port_mappings=list(definition.get("portMappings", [])),
+        port_mappings=tuple(definition.get("portMappings") or ()),
         managed_agents=(
-            [{"name": "ExecuteCommandAgent", "lastStatus": "PENDING"}] if execute else []
+            ({"name": "ExecuteCommandAgent", "lastStatus": "PENDING"},) if execute else ()
         ),
     )
 
@@ -299,7 +299,7 @@ def _assign_gpus(
     free = list(gpu_ids)
     for container, definition in zip(containers, definitions, strict=True):
         count = gpu_count(definition)
-        container.gpu_ids, free = free[:count], free[count:]
+        container.gpu_ids, free = tuple(free[:count]), free[count:]
 
 
 def _ebs_attachment(region: Region, volume: dict[str, Any]) -> dict[str, Any]:

@@ -213,7 +213,7 @@ def exit_container(
         container.last_status = "STOPPED"
         container.exit_code = exit_code
         container.reason = reason
-        container.network_bindings = []
+        container.network_bindings = ()
         task.version += 1
         region.touch(task)
         if container.essential:
@@ -281,9 +281,9 @@ def _attach_eni(region: Region, task: Task, at: float) -> None:
             {"name": "privateIPv4Address", "value": address},
         ]
         for container in task.containers:
-            container.network_interfaces = [
-                {"attachmentId": attachment["id"], "privateIpv4Address": address}
-            ]
+            container.network_interfaces = (
+                {"attachmentId": attachment["id"], "privateIpv4Address": address},
+            )
         task.connectivity = "CONNECTED"
         task.times["connectivityAt"] = at
 
@@ -303,11 +303,11 @@ def _run(region: Region, task: Task, at: float) -> None:
             continue
         container.last_status = "RUNNING"
         container.runtime_id = region.ids.hex32() + region.ids.hex32()
-        if network_mode in ("bridge", "host"):
-            container.network_bindings = [
+        if network_mode in ("bridge", "host") and container.port_mappings:
+            container.network_bindings = tuple(
                 _binding(region, task, mapping, network_mode, taken)
                 for mapping in container.port_mappings
-            ]
+            )
         for agent in container.managed_agents:
             agent.update(lastStatus="RUNNING", lastStartedAt=at)
 
@@ -366,7 +366,7 @@ def _stop_containers(task: Task, at: float) -> None:
         if container.last_status == "RUNNING" and container.exit_code is None:
             container.exit_code = STOPPED_BY_SIGNAL_EXIT_CODE
         container.last_status = "STOPPED"
-        container.network_bindings = []
+        container.network_bindings = ()
         for agent in container.managed_agents:
             agent["lastStatus"] = "STOPPED"
 

@@ -230,15 +230,17 @@ class Container:
     memory: str | None
     memory_reservation: str | None
     essential: bool
-    port_mappings: list[dict[str, Any]]
-    gpu_ids: list[str] = field(default_factory=list)
+    port_mappings: tuple[dict[str, Any], ...]
+    # Tuples, replaced and never changed in place: empty is the shared (), where an empty list
+    # per field and container was a tenth of what a stopped task holds.
+    gpu_ids: tuple[str, ...] = ()
     last_status: str = "PENDING"
     exit_code: int | None = None
     reason: str | None = None
     runtime_id: str | None = None
-    network_bindings: list[dict[str, Any]] = field(default_factory=list)
-    network_interfaces: list[dict[str, Any]] = field(default_factory=list)
-    managed_agents: list[dict[str, Any]] = field(default_factory=list)
+    network_bindings: tuple[dict[str, Any], ...] = ()
+    network_interfaces: tuple[dict[str, Any], ...] = ()
+    managed_agents: tuple[dict[str, Any], ...] = ()
 
     def to_wire(self, task_arn: str) -> dict[str, Any]:
         wire: dict[str, Any] = {

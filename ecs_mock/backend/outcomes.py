@@ -266,7 +266,7 @@ def apply(region: Region, task: Task, outcome: Outcome, at: float) -> None:
                 continue
             if outcome.exit_code is None:  # the agent reports no exit code (the host is gone)
                 container.last_status = "STOPPED"
-                container.network_bindings = []
+                container.network_bindings = ()
             else:
                 container.exit_code = outcome.exit_code
         reason = (outcome.stopped_reason or "").replace("{instance}", _ec2_instance(region, task))
