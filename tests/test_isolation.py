@@ -120,10 +120,16 @@ SEEN = {}
 @pytest.mark.ecs_mock(account_id="210987654321")
 def test_uses_the_fixture(ecs_mock):
     assert INTERCEPTOR.active
-    ecs_mock.add_container_instance("left-behind")
-    boto3.client("ecs", region_name="us-east-1").list_clusters()
+    instance = ecs_mock.add_container_instance("left-behind")
+    ecs = boto3.client("ecs", region_name="us-east-1")
+    ecs.list_clusters()
+    ecs_mock.register_task_definition("web")
+    for _ in range(2):  # the second launch reuses what the first worked out of the definition
+        ecs.start_task(cluster="left-behind", taskDefinition="web", containerInstances=[instance])
     SEEN["mock"] = ecs_mock
     SEEN["state"] = weakref.ref(ecs_mock.backend)
+    region = ecs_mock.backend.region("210987654321", "us-east-1")
+    SEEN["definition"] = weakref.ref(region.families["web"][0])
 
 def test_after_it_nothing_remains():
     mock = SEEN["mock"]
@@ -141,6 +147,7 @@ def test_after_it_nothing_remains():
         mock.calls
     gc.collect()
     assert SEEN["state"]() is None, "the test's backend is still referenced"
+    assert SEEN["definition"]() is None, "the test's task definition is still referenced"
     with mock_ecs(account_id="210987654321") as fresh:
         assert fresh.call("ListClusters")["clusterArns"] == []
 """

@@ -71,7 +71,7 @@ def prepare(
     changes nothing."""
     vpc = awsvpc_configuration(definition, params, launch_type)
     overrides: dict[str, Any] = params.get("overrides", {})
-    sized = _sized(definition, overrides, launch_type)
+    sized = _sized(region, definition, overrides, launch_type)
     task_cpu, task_memory = sized.cpu, sized.memory
     arn_format.check_tags(region, "task", params.get("tags"))
     spec = LaunchSpec(
@@ -122,25 +122,24 @@ class _Sized:
     memory: str | None
 
 
-# Requests without overrides (most of them) make the same of a task definition every time, and
-# a registered definition's containers never change: that is worked out once per definition and
-# launch type. Keyed by id, with the definition kept beside it so the id is never another's.
-_PLAIN: dict[tuple[int, str], tuple[TaskDefinition, _Sized]] = {}
-_PLAIN_LIMIT = 512
+def _sized(
+    region: Region, definition: TaskDefinition, overrides: dict[str, Any], launch_type: str
+) -> _Sized:
+    """Check the overrides and sizes (the first problem raises), then apply them.
 
-
-def _sized(definition: TaskDefinition, overrides: dict[str, Any], launch_type: str) -> _Sized:
-    """Check the overrides and sizes (the first problem raises), then apply them."""
+    Requests without overrides (most of them) make the same of a task definition every time,
+    and a registered definition's containers never change: that is worked out once per
+    definition and launch type, and kept by the region (so it goes with the mock). The
+    definition is kept beside it: a state file reloaded in place brings new objects."""
     if overrides:
         return _apply(definition, overrides, launch_type)
-    key = (id(definition), launch_type)
-    kept = _PLAIN.get(key)
+    key = (definition.arn, launch_type)
+    kept = region.plain_sizes.get(key)
     if kept is not None and kept[0] is definition:
-        return kept[1]
+        sized: _Sized = kept[1]
+        return sized
     sized = _apply(definition, overrides, launch_type)  # raises the same way every time
-    while len(_PLAIN) >= _PLAIN_LIMIT:
-        _PLAIN.pop(next(iter(_PLAIN)), None)
-    _PLAIN[key] = (definition, sized)
+    region.plain_sizes[key] = (definition, sized)
     return sized
 
 

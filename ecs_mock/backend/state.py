@@ -254,6 +254,9 @@ class Region:
         self.events: deque[Any] = deque(maxlen=MAX_EVENTS)
         self.account_settings: dict[tuple[str, str], str] = {}  # (principal ARN, name) -> value
         self.instance_event_versions: dict[str, int] = {}  # instance ARN -> version last sent
+        # (task definition ARN, launch type) -> (that definition, what a request without
+        # overrides makes of it): launch.py's, worked out once; not stored in a state file
+        self.plain_sizes: dict[tuple[str, str], tuple[Any, Any]] = {}
         self.moto_enis: dict[str, list[str]] = {}  # task id -> ENI ids moto's EC2 holds for it
         # Queued steps: the heap holds those queued out of order; the lane, in order, the rest
         # (each is sorted by (due, seq); the next step is the smaller of their heads).

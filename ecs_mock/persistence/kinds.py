@@ -154,6 +154,7 @@ REGION_STORES: Mapping[str, str] = {
     "loose_targets": "the regions row (queued_actions)",
     "_seq": "rebuilt: after the largest queued sequence (only their order matters)",
     "changes": "not state: what the next commit writes",
+    "plain_sizes": "not state: launch.py's per-definition sizes, worked out again when needed",
     "account_settings": "the regions row",
     "instance_event_versions": "the regions row",
     "moto_enis": "the regions row",
