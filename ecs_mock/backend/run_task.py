@@ -44,7 +44,8 @@ def run_task(region: Region, params: dict[str, Any]) -> dict[str, Any]:
         # Mock decision: the limit is documented ("up to 10 tasks for each call"), the text not.
         raise invalid_parameter(f"Count must be between 1 and {MAX_COUNT}.")
     capacity.check_target_request(params)
-    # Most requests name no constraints, strategies or token: those steps are skipped for them.
+    # Most requests name no constraints or strategies: nothing to parse then. (A token is
+    # skipped only when absent, which botocore never leaves it: it generates one.)
     asked = params.get("placementConstraints") or []
     requested = parse_constraints(asked) if asked else []
     strategies = parse_strategies(params.get("placementStrategy") or [])
