@@ -1,4 +1,4 @@
-"""JSON text as ECS reads it: RFC 8259 JSON only.
+"""JSON text as ECS reads and writes it: RFC 8259 JSON only.
 
 Python's json module also reads `NaN`, `Infinity` and `-Infinity`, and turns a number beyond the
 double range (`1e999`) into infinity; none of these is JSON, and echoing them back would make a
@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import math
 from typing import Any
+
+import orjson
 
 from .errors import EcsError
 
@@ -53,3 +55,27 @@ def parse_json(text: bytes | str) -> Any:
         ) from None
     except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nesting too deep
         raise EcsError("SerializationException", "The request body is not valid JSON.") from None
+
+
+# One encoder for every answer: json.dumps with non-default options builds a new one per call.
+# allow_nan=False: a NaN or infinity that got past every check raises rather than going out as
+# text no JSON parser reads.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), allow_nan=False)
+
+
+def encode(payload: dict[str, Any]) -> bytes:
+    """The JSON body: orjson (an order of magnitude faster than the stdlib's encoder on a
+    100-task answer), the stdlib's where orjson would differ or refuses.
+
+    orjson writes NaN and infinity as `null` where the stdlib's encoder refuses them, so a body
+    with `null` anywhere (no checked answer has one, the model has no null; a string may hold
+    the letters) is encoded again by the stdlib's, which raises for a non-finite number. orjson
+    also refuses what the stdlib's writes (lone surrogates, integers beyond 64 bits): those go
+    to the stdlib's too. Either way the same JSON document."""
+    try:
+        body = orjson.dumps(payload)
+    except orjson.JSONEncodeError:
+        return _ENCODER.encode(payload).encode()
+    if b"null" in body:
+        return _ENCODER.encode(payload).encode()
+    return body

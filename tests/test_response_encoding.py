@@ -1,4 +1,4 @@
-"""The answers' JSON (protocol.encode) and the DescribeTasks check that checks each task once
+"""The answers' JSON (strict_json.encode) and the DescribeTasks check that checks each task once
 while its content stays the same (_schema.responses)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from test_schema import start_task_response
 from ecs_mock._schema import ResponseSchemaError, check_response
 from ecs_mock._schema import responses as checked
 from ecs_mock.dispatch import _encoded
-from ecs_mock.protocol import _ENCODER, encode
+from ecs_mock.strict_json import _ENCODER, encode
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from ..errors import EcsError, invalid_parameter
+from ..strict_json import encode
 from .state import Ref, Region
 
 TTL_SECONDS = 24 * 3600
@@ -93,13 +94,13 @@ def same_request(remembered: str, params: dict[str, Any]) -> bool:
 
 
 def answer_text(response: dict[str, Any]) -> str:
-    """The answer as JSON text to replay: orjson's, or the stdlib's where the two would differ
-    (see protocol.encode: `null` stands for NaN there, and orjson refuses some values)."""
+    """The answer as JSON text to replay: as an answer is encoded (`strict_json.encode`); one
+    with NaN or infinity, which that refuses, in the stdlib's text (the dispatcher then refuses
+    to send it)."""
     try:
-        text = orjson.dumps(response)
-    except orjson.JSONEncodeError:
+        return encode(response).decode()
+    except ValueError:
         return json.dumps(response)
-    return json.dumps(response) if b"null" in text else text.decode()
 
 
 def replay(
