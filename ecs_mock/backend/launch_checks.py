@@ -47,7 +47,9 @@ def check_standalone(params: dict[str, Any], started_by_limit: int) -> None:
         raise invalid_parameter(
             "propagateTags SERVICE is only valid for tasks started by a service."
         )
-    check_tags(params.get("tags", []))
+    tags = params.get("tags")
+    if tags:
+        check_tags(tags)
 
 
 def check_active(definition: TaskDefinition) -> None:
@@ -153,8 +155,11 @@ def check_container_memory(containers: list[dict[str, Any]], task_memory: str | 
 def volume_configuration(
     definition: TaskDefinition, params: dict[str, Any]
 ) -> dict[str, Any] | None:
-    at_launch = [v for v in definition.body.get("volumes", []) if v.get("configuredAtLaunch")]
+    volumes = definition.body.get("volumes")
     configs = params.get("volumeConfigurations", [])
+    if not volumes and not configs:  # most launches: nothing to configure or check
+        return None
+    at_launch = [v for v in volumes or () if v.get("configuredAtLaunch")]
     names = {v["name"] for v in at_launch}
     for config in configs:
         if config.get("name") not in names:
@@ -175,7 +180,8 @@ def volume_configuration(
 
 def task_tags(cluster: Cluster, definition: TaskDefinition, params: dict[str, Any]) -> Tags:
     """Request tags, then the task definition's (request wins a key), then ECS managed ones."""
-    tags = check_tags(params.get("tags", []))
+    asked = params.get("tags")
+    tags = check_tags(asked) if asked else []
     if params.get("propagateTags") == "TASK_DEFINITION":
         present = {t["key"] for t in tags}
         tags += [dict(t) for t in definition.tags if t["key"] not in present]

@@ -178,7 +178,9 @@ class ContainerInstance:
     @property
     def is_external(self) -> bool:
         """Registered by ECS Anywhere (the EXTERNAL launch type's instances)."""
-        return self.has_attribute(EXTERNAL_CAPABILITY)
+        # Read for every candidate of every RunTask: the map without the method calls.
+        found = self._attributes_by_name
+        return EXTERNAL_CAPABILITY in (found if found is not None else self._attribute_map())
 
     def to_wire(self, include_tags: bool = True) -> dict[str, Any]:
         wire: dict[str, Any] = {
