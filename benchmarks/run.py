@@ -116,7 +116,13 @@ def measure(quick: bool) -> dict[str, Any]:
             stub["list"],
             "" if moto_n == f"{sizes.tasks:,}" else f"moto among {moto_n} tasks",
         ),
-        _row("ListTasks(startedBy) 10 of 1,000", "s", ours["list_1k"]),
+        _row(
+            "ListTasks(startedBy) 10 of 1,000",
+            "s",
+            ours["list_1k"],
+            note="timed apart from the row above, so their ratio carries this VM's drift; "
+            "whether the cost stays flat is judged in the state-size paths below",
+        ),
         _row(
             "RegisterContainerInstance",
             "s",
@@ -309,6 +315,10 @@ def _fixed_targets(first: dict[str, float], scale: dict[str, Any]) -> list[dict[
     page_growth = walk["large"]["per_page"] / walk["small"]["per_page"]
     expiry_growth = expire["large"]["per_task"] / expire["small"]["per_task"]
     large = f"{walk['large']['tasks']:,}"
+    reads = scale["reads"]
+    growths = {key: reads["large"][key] / reads["small"][key] for key in _scale.ISSUE_READS}
+    worst = max(growths.values())
+    shown = ", ".join(f"{key} {value:.2f}x" for key, value in growths.items())
     return [
         _target("first test's calls, fresh process", cold, "< 0.3 s CPU", cold < 0.3,
                 _fmt(cold, "s")),
@@ -316,6 +326,10 @@ def _fixed_targets(first: dict[str, float], scale: dict[str, Any]) -> list[dict[
                 page_growth <= 1.5, f"{page_growth:.2f}x"),
         _target(f"expiry per task, 1k vs {large} tasks", expiry_growth, "flat (<= 1.5x)",
                 expiry_growth <= 1.5, f"{expiry_growth:.2f}x"),
+        # The issue's calls (DescribeTasks(10), ListTasks(startedBy), DescribeClusters,
+        # StartTask), each a median of 21 single calls: the worst of the four is judged.
+        _target(f"4 reads, 1k vs {reads['large']['tasks']:,} tasks, worst", worst,
+                "flat (<= 1.5x)", worst <= 1.5, shown),
     ]  # fmt: skip
 
 
@@ -346,7 +360,6 @@ def _targets(
     run_floor = ours["run_over_canned"]
     describe_floor = ours["describe_over_canned"]  # timed in rounds with its floor, too
     moto_start = theirs["start_task"] / ours["start_task"]
-    growth = ours["list"] / ours["list_1k"]
     added = imports["ecs_mock"]
     return [
         _target("StartTask vs canned floor", floor_ratio, "<= 1.15x", floor_ratio <= 1.15,
@@ -357,8 +370,6 @@ def _targets(
                 describe_floor <= 1.2, f"{describe_floor:.2f}x"),
         _target("StartTask vs moto", moto_start, ">= 3x faster", moto_start >= 3,
                 f"{moto_start:.2f}x"),
-        _target("ListTasks(startedBy) 10k vs 1k tasks", growth, "flat (<= 1.5x)", growth <= 1.5,
-                f"{growth:.2f}x"),
         _target("mock enter + exit", entered["ecs_mock"], "< 1 ms", entered["ecs_mock"] < 1e-3,
                 _fmt(entered["ecs_mock"], "s")),
         _target("import ecs_mock adds", added, "< 150 ms, no moto",
