@@ -47,9 +47,7 @@ def check_standalone(params: dict[str, Any], started_by_limit: int) -> None:
         raise invalid_parameter(
             "propagateTags SERVICE is only valid for tasks started by a service."
         )
-    tags = params.get("tags")
-    if tags:
-        check_tags(tags)
+    check_tags(params.get("tags", []))
 
 
 def check_active(definition: TaskDefinition) -> None:
@@ -180,8 +178,7 @@ def volume_configuration(
 
 def task_tags(cluster: Cluster, definition: TaskDefinition, params: dict[str, Any]) -> Tags:
     """Request tags, then the task definition's (request wins a key), then ECS managed ones."""
-    asked = params.get("tags")
-    tags = check_tags(asked) if asked else []
+    tags = check_tags(params.get("tags", []))
     if params.get("propagateTags") == "TASK_DEFINITION":
         present = {t["key"] for t in tags}
         tags += [dict(t) for t in definition.tags if t["key"] not in present]

@@ -178,9 +178,7 @@ class ContainerInstance:
     @property
     def is_external(self) -> bool:
         """Registered by ECS Anywhere (the EXTERNAL launch type's instances)."""
-        # Read for every candidate of every RunTask: the map without the method calls.
-        found = self._attributes_by_name
-        return EXTERNAL_CAPABILITY in (found if found is not None else self._attribute_map())
+        return EXTERNAL_CAPABILITY in self._attribute_map()  # one call: read per candidate
 
     def to_wire(self, include_tags: bool = True) -> dict[str, Any]:
         wire: dict[str, Any] = {

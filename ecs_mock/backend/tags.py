@@ -22,8 +22,10 @@ MAX_TAGS = 50
 
 def check_tags(tags: list[dict[str, Any]], allow_empty: bool = True) -> Tags:
     """Length and pattern limits are checked by the request schema; these are the semantic ones."""
-    if not tags and not allow_empty:
-        raise client_error("Tags can not be empty.")
+    if not tags:  # most requests tag nothing: no checks to make
+        if not allow_empty:
+            raise client_error("Tags can not be empty.")
+        return []
     seen: set[str] = set()
     for tag in tags:
         if "key" not in tag:  # Mock decision: the model does not require it; ECS needs a key.
