@@ -32,6 +32,9 @@ def partition_for(region: str) -> str:
     return "aws"
 
 
+_LOW_128 = (1 << 128) - 1
+
+
 @dataclass(frozen=True)
 class ArnFactory:
     """Builds ARNs for one account and region."""
@@ -173,6 +176,11 @@ class Ids:
 
     def hex32(self) -> str:
         return f"{self._random.getrandbits(128):032x}"
+
+    def hex64(self) -> str:
+        """What two `hex32()` calls in a row make, from one draw of the same random bits."""
+        bits = self._random.getrandbits(256)
+        return f"{bits & _LOW_128:032x}{bits >> 128:032x}"
 
     def uuid(self) -> str:
         return format_uuid4(self._random.getrandbits(128))

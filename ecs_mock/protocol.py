@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from .errors import EcsError, shown
+from .strict_json import Encoded, parse_json
 from .strict_json import encode as encode
-from .strict_json import parse_json
 
 TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113."
 CONTENT_TYPE = "application/x-amz-json-1.1"
@@ -37,7 +37,7 @@ def new_request_id() -> str:
 
 
 def reply(status: int, payload: dict[str, Any], request_id: str | None = None) -> Reply:
-    body = encode(payload)
+    body = payload.body if isinstance(payload, Encoded) else encode(payload)
     headers = {
         "x-amzn-RequestId": request_id or new_request_id(),
         "Content-Type": CONTENT_TYPE,

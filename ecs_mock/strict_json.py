@@ -36,9 +36,26 @@ def _finite(text: str) -> float:
 _DECODER = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite)
 
 
+# 19 digits in a row may be an integer beyond 64 bits, which orjson reads as a float where the
+# stdlib keeps it exact (so every check sees the number the client sent). Looked for as 19
+# zeros in the text with every digit made 0 and all else a space (a regex costs 4x as much).
+_DIGITS_AS_ZERO = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
+_LONG_RUN = b"0" * 19
+
+
 def parse_json(text: bytes | str) -> Any:
     """The JSON value of `text`; a SerializationException when it is not JSON (or is nested
-    too deeply, or holds a number that is not finite)."""
+    too deeply, or holds a number that is not finite).
+
+    orjson reads RFC 8259 JSON and nothing else, several times faster than the stdlib: what it
+    reads, it reads as the stdlib does, so a body it accepts is taken from it. Whatever it
+    refuses (not JSON, but also UTF-16 text, a UTF-8 byte order mark, a lone surrogate escape,
+    nesting past 1,024 levels) goes to the stdlib's reader below, which decides."""
+    if isinstance(text, bytes) and _LONG_RUN not in text.translate(_DIGITS_AS_ZERO):
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
     try:
         # What json.loads does first: bytes are UTF-8, -16 or -32 (told by their first
         # bytes); a str may not start with a byte order mark.
@@ -79,3 +96,20 @@ def encode(payload: dict[str, Any]) -> bytes:
     if b"null" in body:
         return _ENCODER.encode(payload).encode()
     return body
+
+
+class Encoded(dict[str, Any]):
+    """An answer its handler has already encoded (to keep it as text): the same dict, with the
+    body `encode` made of it, which the reply sends rather than encoding it a second time.
+    Nothing may change the dict once it is made."""
+
+    __slots__ = ("body",)
+    body: bytes
+
+
+def encoded(payload: dict[str, Any], body: bytes) -> Encoded:
+    """`payload` (shallowly copied: an answer has a few top-level keys) with its `body`. (No
+    `__init__` of Encoded's own: a Python-level one costs more than the copy.)"""
+    answer = Encoded(payload)
+    answer.body = body
+    return answer

@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import math
 
+import pytest
+
 from ecs_mock.backend.idempotency import (
     _slow_fingerprint,
     answer_text,
     fingerprint,
     same_request,
 )
+from ecs_mock.protocol import reply
+from ecs_mock.strict_json import Encoded
 
 REQUEST = {"cluster": "c", "taskDefinition": "app:1", "count": 2, "clientToken": "t-1"}
 
@@ -34,6 +38,28 @@ def test_a_fingerprint_from_an_earlier_build_still_matches_its_request() -> None
     assert not same_request(fingerprint(REQUEST), {**REQUEST, "group": "g"})
 
 
+def test_a_short_request_is_kept_as_its_text_a_long_one_as_its_hash_and_both_still_match() -> None:
+    import hashlib
+
+    import orjson
+
+    short = fingerprint(REQUEST)
+    assert short.startswith("t:")
+    assert json.loads(short[2:]) == REQUEST
+    long_request = {**REQUEST, "overrides": {"containerOverrides": [{"name": "x" * 600}]}}
+    hashed = fingerprint(long_request)
+    assert hashed.startswith("o:")
+    assert len(hashed) == 66
+    assert same_request(hashed, long_request)
+    assert not same_request(hashed, {**long_request, "count": 3})
+    # The previous build hashed every request, short ones too: a state file may hold those.
+    made_before = (
+        "o:" + hashlib.sha256(orjson.dumps(REQUEST, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    )
+    assert same_request(made_before, REQUEST)
+    assert not same_request(made_before, {**REQUEST, "count": 3})
+
+
 def test_a_request_orjson_cannot_write_is_fingerprinted_by_the_stdlib() -> None:
     huge = {**REQUEST, "count": 2**70}
     made = fingerprint(huge)
@@ -42,13 +68,25 @@ def test_a_request_orjson_cannot_write_is_fingerprinted_by_the_stdlib() -> None:
     assert not same_request(made, {**huge, "count": 2**70 + 1})
 
 
-def test_the_remembered_answer_reads_back_as_it_was() -> None:
+def test_the_remembered_answer_reads_back_as_it_was_and_is_sent_as_that_text() -> None:
     answer = {"tasks": [{"taskArn": "arn", "createdAt": 1.5, "tags": [], "n": "é"}]}
-    assert json.loads(answer_text(answer)) == answer
+    text, sent = answer_text(answer)
+    assert json.loads(text) == answer
+    assert isinstance(sent, Encoded)
+    assert sent == answer
+    assert sent.body == text.encode()
+    assert reply(200, sent).body == text.encode()
     big = {"tasks": [], "failures": [], "n": 2**70}
-    assert json.loads(answer_text(big)) == big
-    # NaN would come out of orjson as null: the stdlib's text keeps it NaN.
-    assert math.isnan(json.loads(answer_text({"x": math.nan}))["x"])
+    text, sent = answer_text(big)
+    assert json.loads(text) == big
+    assert json.loads(reply(200, sent).body) == big
+    # NaN would come out of orjson as null: the stdlib's text keeps it NaN, and the answer goes
+    # to the encoder as it is, which refuses it.
+    text, sent = answer_text({"x": math.nan})
+    assert math.isnan(json.loads(text)["x"])
+    assert not isinstance(sent, Encoded)
+    with pytest.raises(ValueError, match="Out of range float values"):
+        reply(200, sent)
 
 
 def test_a_token_key_is_what_json_dumps_writes_for_every_character() -> None:

@@ -26,3 +26,13 @@ def test_request_ids_are_unique_version_4_uuids() -> None:
     for text in ids:
         assert uuid.UUID(text).version == 4
         assert str(uuid.UUID(text)) == text
+
+
+def test_hex64_is_two_hex32_draws_so_seeded_runtime_ids_stay_as_they_were() -> None:
+    one, two = Ids(11), Ids(11)
+    for _ in range(200):
+        made = one.hex64()
+        assert made == two.hex32() + two.hex32()
+        assert len(made) == 64
+        assert int(made, 16) >= 0
+        assert one.uuid() == two.uuid()  # and the draws after it are the same too

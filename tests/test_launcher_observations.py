@@ -218,6 +218,38 @@ def test_events_and_logs_are_read_through_aiobotocore(ecs_mock: EcsMock) -> None
     assert "RUNNING" in statuses
 
 
+def test_each_event_shows_the_task_as_it_was_then_even_where_orjson_cannot_write_it(
+    ecs_mock: EcsMock,
+) -> None:
+    """Events keep a snapshot written at the change: the launch event still says PENDING after
+    the task ran and stopped. A lone surrogate in an override (the request reader lets it in;
+    orjson cannot write it) takes the other road, a deep copy: the same answer."""
+    ecs_mock.create_cluster()
+    ecs_mock.add_container_instance()
+    ecs_mock.register_task_definition(
+        "app", containers=[{"name": "app", "image": "app:1", "memory": 128}]
+    )
+    ecs = boto3.client("ecs", region_name=REGION)
+    for value in ("plain", "lone \ud800 surrogate"):
+        env = [{"name": "WHO", "value": value}]
+        overrides = {"containerOverrides": [{"name": "app", "environment": env}]}
+        arn = ecs.run_task(taskDefinition="app", overrides=overrides)["tasks"][0]["taskArn"]
+        ecs.describe_tasks(tasks=[arn])  # the next call: the task is RUNNING now
+        ecs.stop_task(task=arn)
+        ecs_mock.advance("STOPPED", arn)
+        events = ecs_mock.events(task=arn)
+        statuses = [e["detail"]["lastStatus"] for e in events]
+        assert statuses[0] == "PENDING", value
+        assert "RUNNING" in statuses, value
+        assert statuses[-1] == "STOPPED", value
+        assert events[0]["detail"]["desiredStatus"] == "RUNNING"
+        assert events[-1]["detail"]["desiredStatus"] == "STOPPED"
+        sent = events[0]["detail"]["overrides"]["containerOverrides"][0]["environment"]
+        assert sent == env
+        assert "stoppedAt" not in events[0]["detail"]
+        assert "stoppedAt" in events[-1]["detail"]
+
+
 # -- ENIs ---------------------------------------------------------------------------------------
 
 

@@ -13,7 +13,8 @@ from test_schema import start_task_response
 from ecs_mock._schema import ResponseSchemaError, check_response
 from ecs_mock._schema import responses as checked
 from ecs_mock.dispatch import _encoded
-from ecs_mock.strict_json import _ENCODER, encode
+from ecs_mock.errors import EcsError
+from ecs_mock.strict_json import _ENCODER, encode, parse_json
 
 
 @pytest.mark.parametrize(
@@ -104,3 +105,59 @@ def test_the_rest_of_the_answer_is_still_checked(task_checks: list[str]) -> None
     body["failures"] = [{"arn": 7}]
     with pytest.raises(ResponseSchemaError, match=r"\$\.failures\[0\]\.arn"):
         check_response("DescribeTasks", body)
+
+
+def _stdlib_reading(body: bytes) -> Any:
+    """What the stdlib's reader alone makes of a body (the reader before orjson came first)."""
+    import math
+
+    def finite(text: str) -> float:
+        value = float(text)
+        if not math.isfinite(value):
+            raise ValueError(text)
+        return value
+
+    def refuse(name: str) -> float:
+        raise ValueError(name)
+
+    try:
+        text = body.decode(json.detect_encoding(body), "surrogatepass")
+        return json.JSONDecoder(parse_constant=refuse, parse_float=finite).decode(text)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return "refused"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"count": 1, "cluster": "c", "n": -0.0, "f": 1.5e3, "s": "caf\\u00e9 \\"q\\" \\\\/"}',
+        b'{"count": 123456789012345678901234567890}',  # beyond 64 bits: stays an exact int
+        b'{"count": 18446744073709551616}',  # 2**64, twenty digits
+        b'{"count": -9223372036854775809}',
+        b'{"count": 1234567890123456789}',  # nineteen digits, within 64 bits
+        b'{"token": "1234567890123456789012"}',  # digits in a string take the stdlib road too
+        b'{"a": 1e999}',
+        b'{"a": NaN}',
+        b'{"a": "\\ud800"}',  # a lone surrogate escape: orjson refuses, the stdlib keeps it
+        b'{"a": "\xed\xa0\x80"}',
+        b"\xef\xbb\xbf{}",  # a UTF-8 byte order mark
+        '{"a": "é"}'.encode("utf-16"),
+        b'{"a": 1, "a": 2}',
+        b'{"a": "tab\there"}',
+        b'{"a": 1,}',
+        b"[" * 1100 + b"]" * 1100,  # deeper than orjson reads
+        b'{"a": [1, 2, {"b": null, "c": true}]}',
+    ],
+)
+def test_the_request_reader_reads_every_body_as_the_stdlib_does(body: bytes) -> None:
+    expected = _stdlib_reading(body)
+    if expected == "refused":
+        with pytest.raises(EcsError, match="not valid JSON") as refused:
+            parse_json(body)
+        assert refused.value.code == "SerializationException"
+        return
+    got = parse_json(body)
+    assert got == expected
+    assert type(got) is type(expected)
+    if isinstance(expected, dict) and "count" in expected:
+        assert type(got["count"]) is type(expected["count"])

@@ -63,10 +63,7 @@ def target(region: Region, definition: dict[str, Any]) -> LogTarget | None:
 
 
 def uses_awslogs(task: Task) -> bool:
-    return any(
-        (d.get("logConfiguration") or {}).get("logDriver") == "awslogs"
-        for d in task.task_definition.body["containerDefinitions"]
-    )
+    return task.task_definition.uses_awslogs
 
 
 def stream_name(log: LogTarget, container: Container, task: Task) -> str:

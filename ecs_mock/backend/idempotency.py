@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from ..errors import EcsError, invalid_parameter
-from ..strict_json import encode
+from ..strict_json import encode, encoded
 from .state import Ref, Region
 
 TTL_SECONDS = 24 * 3600
@@ -30,8 +30,6 @@ KIND = "client-token"  # the state file's rows of remembered answers
 # Text json.dumps writes as it is (printable ASCII but `"` and `\`): true of the operation, the
 # cluster's name and every valid token, whose keys are then written without the encoder.
 _VERBATIM = re.compile(r"[ !#-\[\]-~]*\Z")
-# A clientToken's characters: ASCII 33 (!) to 126 (~).
-_TOKEN = re.compile(r"[!-~]+\Z")
 
 
 def token_key(key: tuple[str, str, str]) -> str:
@@ -56,25 +54,38 @@ def check_token(token: str | None, limit: int = MAX_TOKEN) -> None:
         return
     if len(token) > limit:
         raise invalid_parameter(f"clientToken longer than {limit}.")
-    if not _TOKEN.match(token):
+    # ASCII 33-126: printable ASCII but the space (str methods: a regex costs several times more)
+    if not (token and token.isascii() and token.isprintable() and " " not in token):
         raise invalid_parameter(
             "clientToken may contain only ASCII characters from ! (33) to ~ (126)."
         )
 
 
-# A fingerprint made from orjson's canonical text starts with this; one without it was made from
-# the stdlib's (by earlier builds, whose state files may hold it, or where orjson cannot write
-# the request) and is compared the way it was made, so a remembered token keeps its meaning.
+# A fingerprint made from orjson's canonical text starts with "o:" (its SHA-256) or, for a short
+# request, "t:" (the text itself: cheaper than hashing it, and as exact). One with neither was
+# made from the stdlib's (by earlier builds, whose state files may hold it, or where orjson
+# cannot write the request) and is compared the way it was made, so a remembered token keeps its
+# meaning.
 _FAST = "o:"
+_TEXT = "t:"
+_TEXT_UP_TO = 512  # bytes of canonical text kept as they are; a longer request keeps its hash
+
+
+def _canonical(params: dict[str, Any]) -> bytes | None:
+    try:
+        return orjson.dumps(params, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:  # integers beyond 64 bits: the stdlib's text
+        return None
 
 
 def fingerprint(params: dict[str, Any]) -> str:
     """The request, canonically: two requests are "the same" when equal here. The token is part
     of it, which changes nothing: only requests with the same token are ever compared."""
-    try:
-        text = orjson.dumps(params, option=orjson.OPT_SORT_KEYS)
-    except orjson.JSONEncodeError:  # integers beyond 64 bits: the stdlib's text
+    text = _canonical(params)
+    if text is None:
         return _slow_fingerprint(params)
+    if len(text) <= _TEXT_UP_TO:
+        return _TEXT + text.decode()
     return _FAST + hashlib.sha256(text).hexdigest()
 
 
@@ -88,19 +99,24 @@ def _slow_fingerprint(params: dict[str, Any]) -> str:
 
 def same_request(remembered: str, params: dict[str, Any]) -> bool:
     """Whether `params` are the request `remembered` was made from (whichever way it was)."""
-    if remembered.startswith(_FAST):
+    if remembered.startswith(_TEXT):
         return remembered == fingerprint(params)
+    if remembered.startswith(_FAST):  # made as the hash of the text, whatever its length
+        text = _canonical(params)
+        return text is not None and remembered == _FAST + hashlib.sha256(text).hexdigest()
     return remembered == _slow_fingerprint(params)
 
 
-def answer_text(response: dict[str, Any]) -> str:
-    """The answer as JSON text to replay: as an answer is encoded (`strict_json.encode`); one
-    with NaN or infinity, which that refuses, in the stdlib's text (the dispatcher then refuses
-    to send it)."""
+def answer_text(response: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The answer as JSON text to replay, and the answer to send now: encoded as an answer is
+    (`strict_json.encode`), and then sent as that same text, not encoded again. One with NaN or
+    infinity, which that refuses, is kept in the stdlib's text and sent as it is (for the
+    dispatcher to refuse)."""
     try:
-        return encode(response).decode()
+        body = encode(response)
     except ValueError:
-        return json.dumps(response)
+        return json.dumps(response), response
+    return body.decode(), encoded(response, body)
 
 
 def replay(
@@ -137,17 +153,18 @@ def remember(
     response: dict[str, Any],
     resource_ids: list[str],
     now: float,
-) -> None:
+) -> dict[str, Any]:
+    """Keep the first answer to this request's token (if it has one); what to answer now."""
     token = params.get("clientToken")
     if token is None:
-        return
+        return response
     tokens = region.client_tokens
     key = (*scope, token)
-    tokens[key] = Remembered(
-        fingerprint(params), answer_text(response), resource_ids, now + TTL_SECONDS
-    )
+    text, answer = answer_text(response)
+    tokens[key] = Remembered(fingerprint(params), text, resource_ids, now + TTL_SECONDS)
     region.touch(Ref(KIND, key))
     while len(tokens) > MAX_REMEMBERED:
         oldest = next(iter(tokens))
         del tokens[oldest]
         region.touch(Ref(KIND, oldest))
+    return answer

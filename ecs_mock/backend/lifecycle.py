@@ -302,7 +302,7 @@ def _run(region: Region, task: Task, at: float) -> None:
         if container.last_status != "PENDING":
             continue
         container.last_status = "RUNNING"
-        container.runtime_id = region.ids.hex32() + region.ids.hex32()
+        container.runtime_id = region.ids.hex64()
         if network_mode in ("bridge", "host") and container.port_mappings:
             container.network_bindings = tuple(
                 _binding(region, task, mapping, network_mode, taken)

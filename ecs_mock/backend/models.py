@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .resources import EMPTY_HOLDING, Holding, Resources
@@ -115,6 +116,15 @@ class TaskDefinition:
     @property
     def network_mode(self) -> str:
         return str(self.body.get("networkMode", "bridge"))
+
+    @cached_property
+    def uses_awslogs(self) -> bool:
+        """Some container logs with the awslogs driver. (Worked out once: a registered
+        definition's containers never change; not a field, so no state file keeps it.)"""
+        return any(
+            (d.get("logConfiguration") or {}).get("logDriver") == "awslogs"
+            for d in self.body["containerDefinitions"]
+        )
 
     def to_wire(self) -> dict[str, Any]:
         return self.body
@@ -252,7 +262,9 @@ class Container:
         }
         if self.network_bindings:
             wire["networkBindings"] = [dict(b) for b in self.network_bindings]
-        wire["networkInterfaces"] = [dict(n) for n in self.network_interfaces]
+        wire["networkInterfaces"] = (
+            [dict(n) for n in self.network_interfaces] if self.network_interfaces else []
+        )
         wire["cpu"] = self.cpu
         if self.memory is not None:
             wire["memory"] = self.memory

@@ -96,8 +96,7 @@ def run_task(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     if injected is not None:
         arns = list(dict.fromkeys(i.arn for instances in found.values() for i in instances))
         failed = {"tasks": [], "failures": outcomes.failures_for(injected, arns, count)}
-        idempotency.remember(region, scope, params, failed, [], now)
-        return failed
+        return idempotency.remember(region, scope, params, failed, [], now)
 
     tasks: list[dict[str, Any]] = []
     failures: list[Failure] = []
@@ -156,7 +155,8 @@ def run_task(region: Region, params: dict[str, Any]) -> dict[str, Any]:
         tasks.append(task.to_wire())
     response = {"tasks": tasks, "failures": failures}
     if token is not None:
-        idempotency.remember(region, scope, params, response, [t["taskArn"] for t in tasks], now)
+        arns = [t["taskArn"] for t in tasks]
+        return idempotency.remember(region, scope, params, response, arns, now)
     return response
 
 

@@ -165,8 +165,7 @@ def create_service(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     cluster.services[name] = service
     service_scheduler.request_step(region, service, now)
     response = {"service": service_wire(region, service, bool(tags))}
-    idempotency.remember(region, scope, params, response, [service.arn], now)
-    return response
+    return idempotency.remember(region, scope, params, response, [service.arn], now)
 
 
 def _role_arn(region: Region, role: str | None) -> str | None:

@@ -10,10 +10,13 @@ moto has EventBridge loaded, put on moto's default event bus so its rules delive
 
 from __future__ import annotations
 
+import copy
 import itertools
 import uuid
 from datetime import datetime, timezone
 from typing import Any, NamedTuple
+
+import orjson
 
 # enis first: its listener puts moto's ENI into the task before the event shows the task
 from . import enis as _enis  # noqa: F401
@@ -38,20 +41,38 @@ def iso(at: float, millis: bool = True) -> str:
 
 class Recorded(NamedTuple):
     """An event as kept: the resource's wire form at the change, finished into the event's
-    shape only when read (ISO times, ids), so a change costs one snapshot and no formatting."""
+    shape only when read (ISO times, ids), so a change costs one snapshot and no formatting.
+    The snapshot is kept as JSON text (`raw`): one object the garbage collector never looks at,
+    where the wire form's nested dicts and lists were ten per task change."""
 
     detail_type: str
     resource: str
-    raw: dict[str, Any]
+    raw: bytes | dict[str, Any]  # a dict only where orjson cannot write it (see `_kept`)
     at: float
     event_id: str
+
+
+def _kept(raw: dict[str, Any]) -> bytes | dict[str, Any]:
+    """A snapshot as kept: its JSON text, written now (so nothing that changes later shows), or,
+    for what orjson refuses (a lone surrogate, an integer beyond 64 bits; the stdlib's request
+    reader lets both in), a copy deep enough that the task's later changes do not reach it."""
+    try:
+        return orjson.dumps(raw)
+    except orjson.JSONEncodeError:
+        return copy.deepcopy(raw)
+
+
+def _wire(kept: bytes | dict[str, Any]) -> dict[str, Any]:
+    if isinstance(kept, bytes):
+        found: dict[str, Any] = orjson.loads(kept)
+        return found
+    return copy.deepcopy(kept)
 
 
 def task_snapshot(task: Task) -> dict[str, Any]:
     """The task as DescribeTasks shows it now (tags are not part of the event)."""
     raw = task.to_wire(include_tags=False)
-    raw.pop("tags", None)
-    raw["attachments"] = [dict(a) for a in task.attachments]
+    del raw["tags"]
     return raw
 
 
@@ -103,7 +124,7 @@ def event_of(region: Region, kept: Recorded) -> dict[str, Any]:
         "time": iso(kept.at, millis=False),
         "region": region.region,
         "resources": [kept.resource],
-        "detail": _FINISH[kept.detail_type](kept.raw, kept.at),
+        "detail": _FINISH[kept.detail_type](_wire(kept.raw), kept.at),
     }
 
 
@@ -111,7 +132,7 @@ def emit(region: Region, detail_type: str, resource: str, raw: dict[str, Any], a
     # Not region.ids: events must not shift the seeded ids and ARNs of everything else. A
     # random prefix per process and a counter: unique and UUID-shaped, without a uuid4 per event.
     number = next(_event_numbers) & 0xFFFFFFFFFFFF
-    kept = Recorded(detail_type, resource, raw, at, f"{_EVENT_ID_PREFIX}{number:012x}")
+    kept = Recorded(detail_type, resource, _kept(raw), at, f"{_EVENT_ID_PREFIX}{number:012x}")
     region.events.append(kept)  # a bounded deque: the oldest event drops off
     if moto_bridge.active():
         detail = _FINISH[detail_type](raw, at)

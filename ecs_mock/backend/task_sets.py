@@ -96,8 +96,7 @@ def create_task_set(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     service.task_sets.append(task_set)
     service_scheduler.request_step(region, service, now)
     response = {"taskSet": task_set_wire(region, service, task_set, bool(tags))}
-    idempotency.remember(region, scope, params, response, [task_set.arn], now)
-    return response
+    return idempotency.remember(region, scope, params, response, [task_set.arn], now)
 
 
 def update_task_set(region: Region, params: dict[str, Any]) -> dict[str, Any]:
