@@ -18,6 +18,7 @@ from typing import Any, cast
 from urllib.parse import urlsplit
 
 import botocore
+import botocore.useragent
 from botocore.awsrequest import AWSResponse, HTTPHeaders
 from botocore.credentials import Credentials
 from botocore.endpoint import Endpoint
@@ -29,6 +30,17 @@ _ECS_EVENT = ".ecs."  # in every ECS event name: "<event>.ecs.<Operation>"
 BEFORE_SEND = "before-send.ecs."
 BEFORE_SIGN = "before-sign.ecs."
 CHOOSE_SIGNER = "choose-signer.ecs."
+REQUEST_CREATED = "request-created.ecs."
+# botocore (1.36 on) rebuilds the User-Agent header in its last `request-created` handler, adding
+# the features the request used. For an ECS request answered here the rebuilt header is never
+# read: the next event is our `before-send`, where the request stops (no other handler of that
+# event runs) without leaving the process. Building it is ~0.1 ms of string work a call, more
+# than the backend's own RunTask, so sync clients skip that one handler, as they skip signing:
+# every other `request-created` handler runs, in order, and the header stays the one botocore set
+# first (user_agent_extra included). aiobotocore clients keep both. (Mock decision.)
+_UA_REBUILD = getattr(
+    botocore.useragent.UserAgentString, "rebuild_and_replace_user_agent_handler", None
+)
 # Signing an in-process request buys nothing (no one checks it) and costs ~0.1 ms a call, so
 # sync clients skip it; who signed, and for which region, travels in these private headers.
 REGION_HEADER = "X-Ecs-Mock-Signing-Region"
@@ -135,6 +147,15 @@ class Interceptor:
                 if answer is not None:
                     if event_name.startswith(BEFORE_SEND):
                         return _answered(emitter, answer, kwargs["request"])
+                    if (
+                        _UA_REBUILD is not None
+                        and event_name.startswith(REQUEST_CREATED)
+                        and not _is_async(emitter)
+                    ):
+                        cache = getattr(emitter, "_lookup_cache", None)
+                        handlers = cache.get(event_name) if cache is not None else None
+                        if handlers:  # else botocore's own emit (which fills the cache)
+                            return _emit_but_ua_rebuild(handlers, event_name, kwargs)
                     if event_name.startswith(BEFORE_SIGN):
                         _note_signer(kwargs)
                         _lend_credentials(kwargs)
@@ -180,12 +201,31 @@ async def _resolved(value: Any) -> Any:
 _ASYNC_EMITTERS: dict[type, bool] = {}
 
 
-def _answered(emitter: Any, answer: Answer, request: Any) -> Any:
-    """The (handler, response) pairs `emit` returns, awaitable for an async emitter."""
+def _is_async(emitter: Any) -> bool:
     kind = type(emitter)
     is_async = _ASYNC_EMITTERS.get(kind)
     if is_async is None:
         is_async = _ASYNC_EMITTERS[kind] = inspect.iscoroutinefunction(kind._emit)
+    return is_async
+
+
+def _emit_but_ua_rebuild(
+    handlers: list[Any], event_name: str, kwargs: dict[str, Any]
+) -> list[tuple[Any, Any]]:
+    """What botocore's `HierarchicalEmitter._emit` does for `request-created` (every handler in
+    order, each response kept), leaving out only its User-Agent rebuild."""
+    kwargs["event_name"] = event_name
+    responses = []
+    for handler in handlers:
+        if getattr(handler, "__func__", None) is _UA_REBUILD:
+            continue
+        responses.append((handler, handler(**kwargs)))
+    return responses
+
+
+def _answered(emitter: Any, answer: Answer, request: Any) -> Any:
+    """The (handler, response) pairs `emit` returns, awaitable for an async emitter."""
+    is_async = _is_async(emitter)
     responses = [(_answer_handler, _respond(answer, request, is_async))]
     return _resolved(responses) if is_async else responses
 

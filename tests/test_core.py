@@ -148,6 +148,65 @@ def test_other_services_pass_through_untouched() -> None:
     assert "logs" in seen[0]
 
 
+def test_an_ecs_request_skips_only_botocores_user_agent_rebuild(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Answered in-process, an ECS request is not signed and its User-Agent is not rebuilt
+    (nothing would ever read either); every `request-created` handler a user registered still
+    runs, in order, and another service's request keeps botocore's whole pipeline."""
+    import botocore.useragent
+
+    if not hasattr(botocore.useragent.UserAgentString, "rebuild_and_replace_user_agent_handler"):
+        pytest.skip("this botocore does not rebuild the User-Agent per request")
+    built: list[str] = []
+    to_string = botocore.useragent.UserAgentString.to_string
+
+    def counting(self: Any) -> str:
+        text: str = to_string(self)
+        built.append(text)
+        return text
+
+    monkeypatch.setattr(botocore.useragent.UserAgentString, "to_string", counting)
+    seen: list[tuple[str, str]] = []
+
+    def first(request: Any, **_: Any) -> None:
+        seen.append(("first", request.headers["User-Agent"]))
+
+    def last(request: Any, **_: Any) -> None:
+        seen.append(("last", request.headers["User-Agent"]))
+
+    with mock_ecs():
+        ecs = _client(config=Config(user_agent_extra="my-launcher/1.0"))
+        ecs.meta.events.register("request-created.ecs", first)
+        ecs.meta.events.register_last("request-created.ecs", last)
+        ecs.list_clusters()  # botocore's emitter looks its handlers up once (and rebuilds then)
+        built.clear()
+        seen.clear()
+        assert ecs.list_clusters()["clusterArns"] == []
+        assert [name for name, _ in seen] == ["first", "last"]
+        header = seen[0][1]
+        assert "my-launcher/1.0" in (header.decode() if isinstance(header, bytes) else header)
+        assert len(built) == 1  # the header botocore sets first, and no rebuild
+        ecs_calls = built[:]
+
+        def canned(request: Any, **_: Any) -> Any:
+            from botocore.awsrequest import AWSResponse
+
+            class Raw:
+                def stream(self, **_: Any) -> Any:
+                    yield b'{"logGroups": []}'
+
+            return AWSResponse(request.url, 200, {}, Raw())
+
+        logs = boto3.client("logs", region_name="us-east-1")
+        logs.meta.events.register("before-send.logs", canned)
+        logs.describe_log_groups()
+        built.clear()
+        logs.describe_log_groups()
+        assert len(built) == 2  # another service: set, then rebuilt at request-created
+    assert len(ecs_calls) == 1
+
+
 def test_unknown_operation_names_it_and_lists_supported(
     ecs_mock: EcsMock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
