@@ -27,7 +27,7 @@ from .state import Region
 from .task_definitions import task_size
 
 
-@dataclass
+@dataclass(slots=True)
 class LaunchSpec:
     """Everything a launch request decides before any instance is chosen."""
 
@@ -110,7 +110,7 @@ def prepare(
     return spec
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Sized:
     """A task definition with a request's overrides applied: its containers, what the task
     reports as its overrides, what it demands and its task-level size."""

@@ -84,8 +84,7 @@ def begin(region: Region, task: Task, now: float, waiting: bool = False) -> None
     """A task now exists: count it and schedule its way to RUNNING. A `waiting` task (no
     instance yet) stays in PROVISIONING until `placed`."""
     for counts in _counts(region, task):
-        counts.moved(None, task.last_status)
-        counts.joined(task.group)
+        counts.arrived(task.last_status, task.group)
     if not waiting:
         _schedule_start(region, task, now)
     changed(region, task, now)
@@ -95,8 +94,7 @@ def placed(region: Region, task: Task, now: float) -> None:
     """A waiting task now has its instance: count it there and schedule its way to RUNNING."""
     instance = instance_of(region, task)
     if instance is not None:
-        instance.counts.moved(None, task.last_status)
-        instance.counts.joined(task.group)
+        instance.counts.arrived(task.last_status, task.group)
     _schedule_start(region, task, now)
     changed(region, task, now)
 

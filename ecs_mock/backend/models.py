@@ -41,6 +41,14 @@ class TaskCounts:
     def joined(self, group: str) -> None:
         self.groups[group] += 1
 
+    def arrived(self, status: str, group: str) -> None:
+        """A new task, in `status`, of `group`: `moved(None, status)` and `joined(group)`."""
+        if status == "RUNNING":
+            self.running += 1
+        elif status in PENDING_STATES:
+            self.pending += 1
+        self.groups[group] += 1
+
     def left(self, group: str) -> None:
         self.groups[group] -= 1
         if self.groups[group] <= 0:
@@ -153,6 +161,7 @@ class ContainerInstance:
     _attributes_by_name: dict[str, str | None] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+    _external: bool | None = field(default=None, init=False, repr=False, compare=False)
 
     def attribute(self, name: str) -> str | None:
         return self._attribute_map().get(name)
@@ -163,6 +172,7 @@ class ContainerInstance:
     def attributes_changed(self) -> None:
         """Call after changing `attributes` in place, so lookups see the change."""
         self._attributes_by_name = None
+        self._external = None
 
     def _attribute_map(self) -> dict[str, str | None]:
         # Placement reads attributes of every candidate for every task: a name -> value map
@@ -187,8 +197,12 @@ class ContainerInstance:
 
     @property
     def is_external(self) -> bool:
-        """Registered by ECS Anywhere (the EXTERNAL launch type's instances)."""
-        return EXTERNAL_CAPABILITY in self._attribute_map()  # one call: read per candidate
+        """Registered by ECS Anywhere (the EXTERNAL launch type's instances). Kept until the
+        attributes change: placement reads it for every candidate of every task."""
+        external = self._external
+        if external is None:
+            external = self._external = EXTERNAL_CAPABILITY in self._attribute_map()
+        return external
 
     def to_wire(self, include_tags: bool = True) -> dict[str, Any]:
         wire: dict[str, Any] = {

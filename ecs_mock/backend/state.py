@@ -191,12 +191,12 @@ class Event(NamedTuple):
     action: str
 
 
-@dataclass(frozen=True, eq=False, slots=True)
-class Ref:
+class Ref(NamedTuple):
     """One keyed entry of a Region store whose values are not objects with a key of their own
     (a clientToken's remembered answer): what `Region.touch` takes for it. `key` is the entry's
     key in its store, as it is; the state file's kind makes it a row key when (and only when) a
-    state file writes it."""
+    state file writes it. (A tuple: made on every clientToken call, where a frozen dataclass
+    cost three times as much to make.)"""
 
     kind: str
     key: Any

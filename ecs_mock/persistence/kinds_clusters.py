@@ -160,6 +160,7 @@ CONTAINER_INSTANCE_FIELDS: Fields = {
     "capacity_provider": Api("capacityProviderName", None),
     "agent_update_status": Api("agentUpdateStatus", None),
     "_attributes_by_name": Derived("a lookup cache, rebuilt on first use"),
+    "_external": Derived("a lookup cache (is_external), worked out again on first use"),
 }
 # Resources: what registeredResources shows, and what only the internal column keeps.
 RESOURCES_REGISTERED = ("cpu", "memory", "tcp_reserved", "udp_reserved", "gpu_ids", "extra")
