@@ -313,7 +313,7 @@ def _fixed_targets(first: dict[str, float], scale: dict[str, Any]) -> list[dict[
     cold = first["dispatcher_first"]
     walk, expire = scale["list_tasks_page"], scale["expiry"]
     page_growth = walk["large"]["per_page"] / walk["small"]["per_page"]
-    expiry_growth = expire["large"]["per_task"] / expire["small"]["per_task"]
+    expiry_growth = expire["growth"]
     large = f"{walk['large']['tasks']:,}"
     reads = scale["reads"]
     growths = {key: reads["large"][key] / reads["small"][key] for key in _scale.ISSUE_READS}
