@@ -8,29 +8,22 @@ otherwise it gets a state of its own, in force until it stops.
 
 from __future__ import annotations
 
-import os
-import sys
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, overload
 
 from . import _decorate
+from ._activation import Origin, caller, describe, lend_environment, restore_environment
 from .backend import Backend, Timings, clusters
 from .controls import MOCK_MAX_BYTES, Controls
 from .dispatch import Dispatcher
 from .errors import EcsError
-from .intercept import FAKE_CREDENTIALS, INTERCEPTOR
+from .intercept import INTERCEPTOR
 from .options import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, MockOptions, mock_options
 from .protocol import Reply, error_reply
 from .testing import TestControls
 
 F = TypeVar("F", bound=Callable[..., Any])
-Origin = str | tuple[str, int, str]  # where a mock was started: text, or (path, line, function)
-_FAKE_ENV = {
-    "AWS_ACCESS_KEY_ID": FAKE_CREDENTIALS.access_key,
-    "AWS_SECRET_ACCESS_KEY": FAKE_CREDENTIALS.secret_key,
-}
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
 def create_default_cluster(backend: Backend, options: MockOptions) -> None:
@@ -140,7 +133,7 @@ class EcsMock(TestControls):
         return f"<{self._described()}>"
 
     def _described(self) -> str:
-        where = f", started at {_format(self._origin)}" if self._state is not None else ""
+        where = f", started at {describe(self._origin)}" if self._state is not None else ""
         return f"{self._options.described()}{where}"
 
     # -- activation -------------------------------------------------------------------------
@@ -149,7 +142,7 @@ class EcsMock(TestControls):
         """Activate; starting an active mock does nothing (one `stop()` ends it)."""
         with _lock:
             if self._state is None:
-                self._push(_caller())
+                self._push(caller())
         return self
 
     def stop(self) -> None:
@@ -163,7 +156,7 @@ class EcsMock(TestControls):
 
     def __enter__(self) -> EcsMock:
         with _lock:
-            self._push(_caller())
+            self._push(caller())
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -195,7 +188,7 @@ class EcsMock(TestControls):
             self._serial, self._origin, self._scoped = serial, origin, False
         if not _stack:
             _saved_env.clear()
-            _saved_env.update(_lend_environment())
+            _saved_env.update(lend_environment())
             INTERCEPTOR.install(_answer)
         _stack.append(self)
         self._entries += 1
@@ -220,7 +213,7 @@ class EcsMock(TestControls):
         _retop()
         if not _stack:
             INTERCEPTOR.uninstall()
-            _restore_environment(_saved_env)
+            restore_environment(_saved_env)
             _saved_env.clear()
 
     # -- what the controls act on -----------------------------------------------------------
@@ -343,33 +336,6 @@ def _retop() -> None:
     _top = _stack[-1]._state if _stack else None
 
 
-def _caller() -> Origin:
-    """Where the code that started a mock is: the first frame outside ecs_mock and contextlib
-    (formatted only when a message needs it)."""
-    frame = sys._getframe(2)
-    while frame is not None:
-        path = frame.f_code.co_filename
-        if not (path.startswith(_PACKAGE_DIR) or path.endswith("contextlib.py")):
-            return (path, frame.f_lineno, frame.f_code.co_name)
-        frame = frame.f_back  # type: ignore[assignment]
-    return "an unknown place"
-
-
-def _format(origin: Origin) -> str:
-    if isinstance(origin, str):
-        return origin
-    path, line, function = origin
-    return f"{_short(path)}:{line} (in {function})"
-
-
-def _short(path: str) -> str:
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # another drive (Windows)
-        return path
-    return path if relative.startswith("..") else relative
-
-
 # -- for the pytest plugin (ecs_mock.plugin), which imports this module only once in use ------
 
 
@@ -420,24 +386,3 @@ def _scoped_setup_ended(since: int | None) -> None:
                 entry._scoped = True
                 if entry._state is not None and entry._state.serial >= since:
                     entry._state.scoped = True
-
-
-def _lend_environment() -> dict[str, str | None]:
-    """Fake credentials (and a region) when none are configured; restored on stop."""
-    wanted: dict[str, str] = {}
-    has_credentials = any(os.environ.get(name) for name in ("AWS_ACCESS_KEY_ID", "AWS_PROFILE"))
-    if not has_credentials:
-        wanted.update(_FAKE_ENV)
-    if not (os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION")):
-        wanted["AWS_DEFAULT_REGION"] = DEFAULT_REGION
-    saved = {name: os.environ.get(name) for name in wanted}
-    os.environ.update(wanted)
-    return saved
-
-
-def _restore_environment(saved: dict[str, str | None]) -> None:
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value

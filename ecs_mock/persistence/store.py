@@ -1,6 +1,6 @@
 """`--state-file`: the server's state in SQLite, written request by request.
 
-Schema (`SCHEMA_VERSION`; the file's `application_id` marks it as ecs_mock's):
+Schema (layout.py, `SCHEMA_VERSION`; the file's `application_id` marks it as ecs_mock's):
 
     ecs_mock_schema(version, written_by)        one row
     backend(key, value)                         "ids": the seeded id generator's position
@@ -16,12 +16,9 @@ model's response shapes; nothing in the file is ever executed, imported or looke
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import json
 import logging
 import sqlite3
-import struct
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,7 +28,6 @@ from ..arns import Ids
 from ..backend import Backend, Region
 from ..backend.state import Ref
 from ..errors import server_error
-from .codec import json_default
 from .fields import Loading
 from .kinds import (
     KIND_NAMED,
@@ -43,108 +39,25 @@ from .kinds import (
     region_internal,
     restore_region,
 )
+from .layout import (
+    APPLICATION_ID,
+    DELETE_RESOURCE,
+    PICKLE_MAGIC,
+    SCHEMA,
+    SCHEMA_VERSION,
+    SQLITE_MAGIC,
+    UPSERT_BACKEND,
+    UPSERT_REGION,
+    UPSERT_RESOURCE,
+    StateFileError,
+    dumps,
+    ids_state,
+    ids_text,
+    loads,
+    reading,
+)
 
 logger = logging.getLogger("ecs_mock.server")
-APPLICATION_ID = 0x45435331  # "ECS1", in the SQLite header (`PRAGMA application_id`)
-SCHEMA_VERSION = 1
-_SQLITE_MAGIC = b"SQLite format 3\x00"
-_PICKLE_MAGIC = b"ECS-MOCK-STATE\n"  # the format before SQLite: never read
-_SCHEMA = """
-CREATE TABLE ecs_mock_schema (version INTEGER NOT NULL, written_by TEXT NOT NULL);
-CREATE TABLE backend (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE regions (
-    account_id TEXT NOT NULL,
-    region TEXT NOT NULL,
-    internal TEXT NOT NULL,
-    UNIQUE (account_id, region)
-);
-CREATE TABLE resources (
-    account_id TEXT NOT NULL,
-    region TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    key TEXT NOT NULL,
-    body TEXT NOT NULL,
-    internal TEXT NOT NULL,
-    UNIQUE (account_id, region, kind, key)
-);
-"""
-# Rows are read in rowid order: an upsert keeps a row's place, so clusters, instances and tasks
-# come back in the order the API lists them.
-_UPSERT_RESOURCE = """
-INSERT INTO resources (account_id, region, kind, key, body, internal) VALUES (?, ?, ?, ?, ?, ?)
-ON CONFLICT (account_id, region, kind, key) DO UPDATE SET body = excluded.body,
-    internal = excluded.internal
-"""
-_DELETE_RESOURCE = (
-    "DELETE FROM resources WHERE account_id = ? AND region = ? AND kind = ? AND key = ?"
-)
-_UPSERT_REGION = """
-INSERT INTO regions (account_id, region, internal) VALUES (?, ?, ?)
-ON CONFLICT (account_id, region) DO UPDATE SET internal = excluded.internal
-"""
-_UPSERT_BACKEND = """
-INSERT INTO backend (key, value) VALUES (?, ?)
-ON CONFLICT (key) DO UPDATE SET value = excluded.value
-"""
-
-
-class StateFileError(Exception):
-    """The state file cannot be used; it is left untouched."""
-
-
-# allow_nan=False: the file stays JSON; a value that is not (NaN) fails the request instead.
-_ENCODER = json.JSONEncoder(separators=(",", ":"), allow_nan=False, default=json_default)
-
-
-def _dumps(value: Any) -> str:
-    return _ENCODER.encode(value)
-
-
-def _ids_text(state: list[Any]) -> str:
-    """The id generator's position: its 625 words packed (a quarter of the JSON list's size,
-    as it is written with every request that draws an id)."""
-    version, words, gauss = state
-    packed = base64.b64encode(struct.pack(f"<{len(words)}I", *words)).decode()
-    return _dumps({"version": version, "words": packed, "gauss": gauss})
-
-
-def _ids_state(text: Any, where: str) -> list[Any]:
-    value = _loads(text, where)
-    try:
-        packed = base64.b64decode(value["words"], validate=True)
-        words = list(struct.unpack(f"<{len(packed) // 4}I", packed))
-    except (KeyError, TypeError, ValueError, struct.error) as error:
-        raise StateFileError(f"{where} is malformed: {error!r}") from None
-    return [value.get("version"), words, value.get("gauss")]
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _loads(text: Any, where: str) -> dict[str, Any]:
-    if not isinstance(text, str):
-        raise StateFileError(f"{where} is not text")
-    try:
-        value = json.loads(text, parse_constant=_refuse_constant)
-    except (ValueError, RecursionError) as error:
-        raise StateFileError(f"{where} is not valid JSON: {error}") from None
-    if not isinstance(value, dict):
-        raise StateFileError(f"{where} is not a JSON object")
-    return value
-
-
-@contextlib.contextmanager
-def _reading(where: str) -> Iterator[None]:
-    """Reading one row: any failure is the file's, reported as such (never a traceback)."""
-    try:
-        yield
-    except StateFileError:
-        raise
-    except _schema.ResponseSchemaError as error:
-        raise StateFileError(f"{where}: not in the ECS API's shape: {error}") from None
-    except Exception as error:  # data we do not trust: every failure is a malformed file
-        raise StateFileError(f"{where}: {error}") from None
 
 
 class StateFile:
@@ -183,15 +96,15 @@ class StateFile:
             return
         try:
             with path.open("rb") as handle:
-                head = handle.read(len(_SQLITE_MAGIC))
+                head = handle.read(len(SQLITE_MAGIC))
         except OSError as error:
             raise StateFileError(f"cannot read {self.source}: {error.strerror}") from None
-        if head.startswith(_PICKLE_MAGIC):
+        if head.startswith(PICKLE_MAGIC):
             raise StateFileError(
                 f"{self.source} is in the pickle format of older ecs_mock versions, which is no "
                 "longer read (a pickle can run code). Delete it or choose another path."
             )
-        if head != _SQLITE_MAGIC:
+        if head != SQLITE_MAGIC:
             what = "empty" if not head else "not an SQLite database"
             raise StateFileError(f"{self.source} is not an ecs_mock state file ({what}).")
 
@@ -229,7 +142,7 @@ class StateFile:
             if new:
                 db.execute("BEGIN IMMEDIATE")
                 db.execute(f"PRAGMA application_id={APPLICATION_ID}")
-                for statement in _SCHEMA.split(";"):
+                for statement in SCHEMA.split(";"):
                     if statement.strip():
                         db.execute(statement)
                 db.execute(
@@ -307,7 +220,7 @@ class StateFile:
         if "ids" in rows:
             where = f"{self.source}, the id generator's state"
             try:
-                ids = Ids.restored(_ids_state(rows["ids"], where))
+                ids = Ids.restored(ids_state(rows["ids"], where))
             except ValueError as error:
                 raise StateFileError(f"{where}: {error}") from None
         regions: dict[tuple[str, str], Loading] = {}
@@ -316,8 +229,8 @@ class StateFile:
         ):
             loading = Loading(Region(str(account_id), str(name), ids, backend.timings))
             where = f"{self.source}, region {account_id}/{name}"
-            with _reading(where):
-                restore_region(loading, _loads(internal, where))
+            with reading(where):
+                restore_region(loading, loads(internal, where))
             regions[(str(account_id), str(name))] = loading
         known = ", ".join(KIND_NAMED)
         for (kind_name,) in db.execute("SELECT DISTINCT kind FROM resources"):
@@ -336,21 +249,21 @@ class StateFile:
                 owner = regions.get((account_id, name))
                 if owner is None:
                     raise StateFileError(f"{where}: no such account and region in the file")
-                body = _loads(body_text, f"{where}: body")
-                internal = _loads(internal_text, f"{where}: internal")
+                body = loads(body_text, f"{where}: body")
+                internal = loads(internal_text, f"{where}: internal")
                 if kind.schema is not None and kind.schema[0] not in _schema.known_operations():
                     raise StateFileError(
                         f"{where}: the installed botocore's ECS model has no {kind.schema[0]}, "
                         "so these rows cannot be checked or served: upgrade botocore."
                     )
-                with _reading(where):
+                with reading(where):
                     if kind.schema is not None:
                         operation, response = kind.schema
                         _schema.check_response(operation, response(body, internal))
                     decode(kind, owner, str(key), body, internal)
         for loading in regions.values():
             where = f"{self.source}, region {loading.region.account_id}/{loading.region.region}"
-            with _reading(where):
+            with reading(where):
                 finish(loading)
         return ids, [loading.region for loading in regions.values()]
 
@@ -366,7 +279,7 @@ class StateFile:
             else:
                 self._write_changes(backend)
             if ids != self._saved_ids:
-                db.execute(_UPSERT_BACKEND, ("ids", _ids_text(ids)))
+                db.execute(UPSERT_BACKEND, ("ids", ids_text(ids)))
             db.execute("COMMIT")
         except Exception as error:
             with contextlib.suppress(sqlite3.Error):
@@ -398,7 +311,7 @@ class StateFile:
             self._write_region(region)
             for kind in KINDS:
                 db.executemany(
-                    _UPSERT_RESOURCE,
+                    UPSERT_RESOURCE,
                     [self._row(kind, region, key, obj) for key, obj in kind.every(region)],
                 )
 
@@ -428,17 +341,17 @@ class StateFile:
         for region in regions.values():
             self._write_region(region)
         if deletes:
-            db.executemany(_DELETE_RESOURCE, sorted(deletes))
+            db.executemany(DELETE_RESOURCE, sorted(deletes))
         if upserts:
-            db.executemany(_UPSERT_RESOURCE, list(upserts.values()))
+            db.executemany(UPSERT_RESOURCE, list(upserts.values()))
 
     def _write_region(self, region: Region) -> None:
         self._db.execute(
-            _UPSERT_REGION,
-            (region.account_id, region.region, _dumps(region_internal(region))),
+            UPSERT_REGION,
+            (region.account_id, region.region, dumps(region_internal(region))),
         )
 
     @staticmethod
     def _row(kind: Any, region: Region, key: str, obj: Any) -> tuple[str, ...]:
         body, internal = encode(kind, region, obj)
-        return (region.account_id, region.region, kind.name, key, _dumps(body), _dumps(internal))
+        return (region.account_id, region.region, kind.name, key, dumps(body), dumps(internal))
