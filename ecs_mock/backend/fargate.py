@@ -100,6 +100,24 @@ def platform_version(
     return version
 
 
+def check_spot(definition: TaskDefinition, version: str | None) -> None:
+    """FARGATE_SPOT runs Linux tasks only, ARM64 ones from platform version 1.4.0 (documented).
+
+    Mock decision: the error class and texts are chosen; they follow ECS's observed refusal of
+    ARM64 tasks on Spot before 1.4.0 supported them ("FARGATE_SPOT capacity provider is not
+    supported when using ARM architecture.")."""
+    if is_windows(definition):
+        raise invalid_parameter(
+            "FARGATE_SPOT capacity provider is not supported when using a Windows operating "
+            "system family."
+        )
+    if architecture(definition) == "arm64" and version == "1.3.0":
+        raise invalid_parameter(
+            "FARGATE_SPOT capacity provider is not supported when using ARM architecture on "
+            "platform version 1.3.0; use 1.4.0 or LATEST."
+        )
+
+
 def ephemeral_storage(definition: TaskDefinition, overrides: dict[str, Any]) -> int:
     override = overrides.get("ephemeralStorage")
     if override is not None:

@@ -72,6 +72,8 @@ def run_task(region: Region, params: dict[str, Any]) -> dict[str, Any]:
         what = "constraints" if requested else "strategies"
         raise invalid_parameter(f"Placement {what} are not supported with FARGATE launch type.")
     specs = {t: prepare(region, cluster, definition, params, t) for t in launch_types}
+    if any(target.provider == "FARGATE_SPOT" for target in distinct):
+        fargate.check_spot(definition, specs["FARGATE"].platform_version)
     if params.get("enableExecuteCommand") and not _task_role(definition, params):
         raise invalid_parameter(EXEC_NEEDS_ROLE)
     # Mock decision: a task definition's constraints bind its EC2 and EXTERNAL tasks; Fargate

@@ -191,6 +191,8 @@ class Starter:
         spec = self.spec(target.launch_type)
         if target.launch_type == "FARGATE":
             provider = target.provider or "FARGATE"
+            if provider == "FARGATE_SPOT":  # refused as a task that cannot launch
+                fargate.check_spot(self.fleet.launch.definition, spec.platform_version)
             if provider in self.region.capacity_unavailable:
                 self._refused(service_events.unable_with_reason(fargate.CAPACITY_UNAVAILABLE))
                 return False

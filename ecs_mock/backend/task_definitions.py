@@ -11,7 +11,7 @@ from typing import Any
 from .. import clock
 from ..errors import EcsError, client_error, invalid_parameter, shown
 from . import fargate, fargate_checks, task_definition_deletion
-from .lookup import NAME_PATTERN, find_task_definition, split_task_definition
+from .lookup import NAME_PATTERN, ROLE_ARN, find_task_definition, split_task_definition
 from .models import TaskDefinition
 from .numbers import INT32_MAX, parse_digits
 from .paging import paged
@@ -24,6 +24,9 @@ from .tags import check_tags
 _VCPU = re.compile(r"\s*([0-9]{1,10}(?:\.[0-9]{1,10})?)\s*vcpu\s*", re.IGNORECASE | re.ASCII)
 _GB = re.compile(r"\s*([0-9]{1,10}(?:\.[0-9]{1,10})?)\s*gb\s*", re.IGNORECASE | re.ASCII)
 _UNITS = re.compile(r"\s*([0-9]+)\s*", re.ASCII)
+# IAM's characters for a role name (a short name stands for a role of the caller's account).
+ROLE_NAME = re.compile(r"[\w+=,.@-]{1,64}\Z", re.ASCII)
+TASK_CPU_MIN, TASK_CPU_MAX = 128, 196608
 # ECS's documented quota (observed text: "ClientException: Too many containers.").
 MAX_CONTAINERS = 10
 # Mock decision: ECS documents no limit on port mappings; 100 per container (as many as an
@@ -54,7 +57,26 @@ def task_size(value: str | None, what: str) -> str | None:
     # Mock decision: a size must come to at least one unit and fit ECS's 32-bit Integer.
     if units is None or not 0 < units <= INT32_MAX:
         raise invalid_parameter(f"Invalid '{what}' setting for task.")
+    # Task-level cpu is 128 to 196,608 units (0.125 to 192 vCPUs) on EC2 and EXTERNAL (the
+    # model); Fargate's sizes all lie inside that range, so it binds every definition.
+    if what == "cpu" and not TASK_CPU_MIN <= units <= TASK_CPU_MAX:
+        raise invalid_parameter(f"Invalid '{what}' setting for task.")
     return str(units)
+
+
+def check_role(value: Any, field: str) -> None:
+    """taskRoleArn and executionRoleArn: an IAM role ARN, or a role's short name.
+
+    Mock decision: ECS's observed "Role is not valid" is given to a value written as an ARN that
+    is not an IAM role's, and to a short name with characters IAM does not allow in one."""
+    if not isinstance(value, str) or not value:
+        return
+    if value.startswith("arn:"):
+        valid = ROLE_ARN.match(value) is not None
+    else:
+        valid = ROLE_NAME.match(value) is not None
+    if not valid:
+        raise client_error("Role is not valid")
 
 
 def _container(
@@ -241,6 +263,8 @@ def register_task_definition(region: Region, params: dict[str, Any]) -> dict[str
         raise client_error("Container list cannot be empty.")
     if len(definitions) > MAX_CONTAINERS:
         raise client_error("Too many containers.")
+    for field in ("taskRoleArn", "executionRoleArn"):
+        check_role(params.get(field), field)
     tags = check_tags(params["tags"], allow_empty=False) if "tags" in params else []
     network_mode = params.get("networkMode", "bridge")
     cpu = task_size(params.get("cpu"), "cpu")
