@@ -232,7 +232,7 @@ def test_az_rebalancing_moves_tasks_to_a_new_zone(app: EcsMock, ecs: Any) -> Non
     assert _zones(ecs, "plain") == ["us-east-1a"] * 4  # rebalancing off: nothing moves
     messages = [e["message"] for e in _service(ecs, "web")["events"]]
     assert (
-        "(service web) is not AZ balanced with 4 tasks in us-east-1a, 0 tasks in us-east-1b. "
+        "(service web) is not AZ balanced with 4 tasks in us-east-1a and 0 in us-east-1b. "
         "AZ Rebalancing in progress."
     ) in messages
     assert messages[0] == "(service web) has reached a steady state."

@@ -21,10 +21,17 @@ class SchemaGenerator:
     read-only.
     """
 
-    def __init__(self, model: ServiceModel, unbounded_lists: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        model: ServiceModel,
+        unbounded_lists: frozenset[str] = frozenset(),
+        member_bounds: Mapping[tuple[str, str], Schema] | None = None,
+    ) -> None:
         self._model = model
         # List shapes whose model maximum this schema does not enforce (see registry).
         self._unbounded_lists = unbounded_lists
+        # (structure shape, member) -> bounds the API documents but the model lacks (registry).
+        self._member_bounds = dict(member_bounds or {})
         self._memo: dict[str, Schema] = {}
         self._building: set[str] = set()
         self._pattern_sources: dict[str, str] = {}
@@ -84,9 +91,14 @@ class SchemaGenerator:
         if shape.metadata.get("document", False):
             return {}  # an arbitrary JSON document
         members: Mapping[str, Shape] = cast("StructureShape", shape).members
+        properties = {name: self.for_shape(member) for name, member in members.items()}
+        for name in properties:
+            bounds = self._member_bounds.get((shape.name, name))
+            if bounds is not None:  # a copy: the member's own schema is shared
+                properties[name] = {**properties[name], **bounds}
         schema: Schema = {
             "type": "object",
-            "properties": {name: self.for_shape(member) for name, member in members.items()},
+            "properties": properties,
             "additionalProperties": False,
         }
         if shape.required_members:

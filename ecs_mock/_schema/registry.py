@@ -29,6 +29,14 @@ _FAST_DIALECT: Final = "http://json-schema.org/draft-04/schema#"
 # `aws:` tags do not count towards a resource's 50 (DG ecs-using-tags.md), so a response may
 # carry 50 user tags plus managed ones such as aws:ecs:clusterName; requests keep the limit.
 _OUTPUT_UNBOUNDED_LISTS: Final = frozenset({"Tags"})
+# Ranges the API reference documents but the model does not carry: refused with the model
+# constraints' wording ("Member must have value greater than or equal to 0"), before any state
+# is read. healthCheckGracePeriodSeconds: "valid range 0-2147483647" (API CreateService,
+# UpdateService); the top is the Java int's.
+_INPUT_MEMBER_BOUNDS: Final = {
+    (request, "healthCheckGracePeriodSeconds"): {"minimum": 0}
+    for request in ("CreateServiceRequest", "UpdateServiceRequest")
+}
 
 
 def _strict_integer(_checker: object, instance: object) -> bool:
@@ -99,8 +107,12 @@ class Registry:
         with self._lock:
             generator = self.generators.get(direction)
             if generator is None:
-                unbounded = _OUTPUT_UNBOUNDED_LISTS if direction == "output" else frozenset()
-                generator = SchemaGenerator(self._service_model(), unbounded)
+                if direction == "output":
+                    generator = SchemaGenerator(self._service_model(), _OUTPUT_UNBOUNDED_LISTS)
+                else:
+                    generator = SchemaGenerator(
+                        self._service_model(), member_bounds=_INPUT_MEMBER_BOUNDS
+                    )
                 self.generators[direction] = generator
             return generator
 

@@ -6,14 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import invalid_parameter
-from . import capacity, service_checks
+from . import capacity, fargate, service_checks
 from .capacity import FARGATE_PROVIDERS
 from .launch import prepare
 from .launch_checks import check_compatible
 from .models import Cluster, TaskDefinition
-from .service_models import Deployment, Launch, Service, ServiceDeployment
+from .service_models import Deployment, Fleet, Launch, Service, ServiceDeployment
 from .service_rollout import supersede
 from .state import Region
+from .task_definitions import task_size
 
 
 def resolve_target(
@@ -127,6 +128,25 @@ def launch_from(
     )
 
 
+def resolve_platform(fleet: Fleet) -> None:
+    """A Fargate fleet's concrete platform version (LATEST resolved) and platform family, fixed
+    when the fleet is made: the CreateService and UpdateService answers already show them on
+    the deployment while the service says LATEST (CLI create-service example 1). The same rule
+    as each task's (`launch.prepare`), which check_launch has already applied, so this cannot
+    fail for a launch that passed it."""
+    launch = fleet.launch
+    if not launch.is_fargate:
+        return
+    definition = launch.definition
+    fleet.resolved_platform = fargate.platform_version(
+        launch.platform_version,
+        definition,
+        task_size(definition.body.get("cpu"), "cpu"),
+        "ephemeralStorage" in definition.body,
+    )
+    fleet.platform_family = fargate.platform_family(definition)
+
+
 def new_deployment(region: Region, service: Service, launch: Launch, now: float) -> Deployment:
     """A new PRIMARY deployment of `launch` (desiredCount 0 until the scheduler's first step)
     and its service deployment; the previous PRIMARY becomes ACTIVE, keeping its rolloutState."""
@@ -165,6 +185,7 @@ def new_deployment(region: Region, service: Service, launch: Launch, now: float)
         updated_at=now,
         config=dict(service.deployment_config),
     )
+    resolve_platform(deployment)
     deployment.service_deployment = record
     service.deployments.insert(0, deployment)
     service.history[deployment_id] = deployment

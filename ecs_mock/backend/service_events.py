@@ -8,7 +8,7 @@ the steady-state message).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from .models import Task
 from .placement import INSTANCE_FAILURE_REASONS
@@ -69,6 +69,44 @@ def started(tasks: Sequence[Task]) -> str:
 
 def stopped(tasks: Sequence[Task]) -> str:
     return f"has stopped {len(tasks)} running tasks: {task_list(tasks)}."
+
+
+# AZ rebalancing (E12), in the developer guide's words (track-service-rebalancing,
+# service-rebalancing-event-messages-list). Mock decision: the guide writes the service as
+# "service (S)" and "S", the form in which it writes every service event ("service (S) has
+# reached a steady state."); the API's form, which every other event here uses, is "(service S)",
+# and so is this one's. Task ids are listed as in E2/E3, "(task <id>)". The guide's lists are of
+# three zones ("A, B, and C"); two are joined with "and".
+
+
+def _zones(counts: Mapping[str, int], every: bool) -> str:
+    """`4 tasks in a, 0 in b, and 0 in c` (`every`: `tasks` after each count), zones by name."""
+    parts = [
+        f"{counts[zone]} tasks in {zone}" if every or n == 0 else f"{counts[zone]} in {zone}"
+        for n, zone in enumerate(sorted(counts))
+    ]
+    if len(parts) < 3:
+        return " and ".join(parts)
+    return ", ".join(parts[:-1]) + ", and " + parts[-1]
+
+
+def not_az_balanced(counts: Mapping[str, int]) -> str:
+    return f"is not AZ balanced with {_zones(counts, False)}. AZ Rebalancing in progress."
+
+
+def az_balanced(counts: Mapping[str, int]) -> str:
+    return f"is AZ balanced with {_zones(counts, True)}."
+
+
+def rebalance_started(zone: str, tasks: Sequence[Task]) -> str:
+    return f"has started {len(tasks)} tasks in {zone} to AZ Rebalance: {task_list(tasks)}."
+
+
+def rebalance_stopped(zone: str, tasks: Sequence[Task]) -> str:
+    return (
+        f"has stopped {len(tasks)} running tasks in {zone} due to AZ rebalancing: "
+        f"{task_list(tasks)}."
+    )
 
 
 def steady() -> str:

@@ -249,15 +249,21 @@ class Starter:
     def finish(self) -> None:
         """E2 for the tasks started; a step that placed everything clears E7's quiet period."""
         if self.started:
-            service_events.emit(
-                self.region, self.service, service_events.started(self.started), self.now
+            message = (
+                service_events.started(self.started)
+                if self.zone is None
+                else service_events.rebalance_started(self.zone, self.started)
             )
+            service_events.emit(self.region, self.service, message, self.now)
         if self.unplaced == 0:
             service_events.clear(self.service, "placement")
 
 
-def stop(region: Region, service: Service, tasks: Sequence[Task], now: float) -> None:
-    """The scheduler stops `tasks` (scale-in, replaced by a deployment, drained): E3."""
+def stop(
+    region: Region, service: Service, tasks: Sequence[Task], now: float, announce: bool = True
+) -> list[Task]:
+    """The scheduler stops `tasks` (scale-in, replaced by a deployment, drained): E3 unless
+    the caller words the event itself (`announce` False); returns those it stopped."""
     stopped = [
         task
         for task in tasks
@@ -265,8 +271,9 @@ def stop(region: Region, service: Service, tasks: Sequence[Task], now: float) ->
             region, task, now, SCHEDULER, scaling_reason(task.started_by or "")
         )
     ]
-    if stopped:
+    if stopped and announce:
         service_events.emit(region, service, service_events.stopped(stopped), now)
+    return stopped
 
 
 def stop_with(region: Region, task: Task, now: float, reason: str) -> bool:

@@ -171,6 +171,7 @@ class Service:
     streak: int = 0  # consecutive steps that followed failed starts (throttling)
     placement_retries: int = 0  # consecutive steps that could not place every task
     rebalancing: bool = False  # an AZ rebalancing task was started: one to stop once healthy
+    rebalance_operation: bool = False  # AZ rebalancing under way: "is AZ balanced" is due
     failures_since_step: int = 0
     steady_since: float | None = None  # when E1 was last emitted while steady
     quiet: dict[str, tuple[str, float]] = field(default_factory=dict)  # kind -> (message, at)

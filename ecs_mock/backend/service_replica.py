@@ -152,7 +152,10 @@ def step(region: Region, cluster: Cluster, service: Service, now: float, force: 
             stoppable = [task for task in extra if not is_protected(task, now)]
             count = min(len(extra) - desired, len(stoppable))
             scale_in = choose_victims(region, cluster, service, stoppable, count)
-            service_launch.stop(region, service, scale_in, now)
+            if service.rebalancing and len(extra) - desired == 1:
+                service_rebalance.stop_moved(region, service, scale_in, now)
+            else:
+                service_launch.stop(region, service, scale_in, now)
             service.rebalancing = False
     elif service.rebalancing:
         service.rebalancing = False
@@ -188,12 +191,12 @@ def step(region: Region, cluster: Cluster, service: Service, now: float, force: 
     ready = all(places[task.task_id] == "ok" for task in still) and desired == sum(
         map(healthy, still)
     )
+    placed = [t for t in still if staying(t)]
+    service_rebalance.check_done(region, cluster, service, primary, placed, now)
     settle(region, service, now, desired, ready)
     if service.steady_since is not None and service_rebalance.applies(service):
         in_flight = sum(len(d.task_ids) for d in service.deployments)
-        service_rebalance.step(
-            region, cluster, service, primary, [t for t in still if staying(t)], in_flight, up, now
-        )
+        service_rebalance.step(region, cluster, service, primary, placed, in_flight, up, now)
     wake_when_healthy(region, service, everything, now)
 
 

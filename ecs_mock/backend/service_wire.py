@@ -28,7 +28,16 @@ def _launch_fields(launch: Launch, fleet: Fleet | None) -> dict[str, Any]:
     return wire
 
 
+def behind_classic_load_balancer(launch: Launch) -> bool:
+    """A Classic Load Balancer is named by `loadBalancerName` (ALB/NLB by targetGroupArn)."""
+    return any(item.get("loadBalancerName") for item in launch.load_balancers)
+
+
 def deployment_wire(deployment: Deployment) -> dict[str, Any]:
+    """rolloutState and its reason are "only returned for services that use the rolling update
+    (ECS) deployment type that aren't behind a Classic Load Balancer" (MODEL): left out for a
+    deployment whose load balancers include a CLB. The scheduler still keeps and acts on them
+    (completion, the circuit breaker and its rollback); only the answer omits them."""
     launch = deployment.launch
     wire: dict[str, Any] = {
         "id": deployment.id,
@@ -41,9 +50,10 @@ def deployment_wire(deployment: Deployment) -> dict[str, Any]:
         "createdAt": deployment.created_at,
         "updatedAt": deployment.updated_at,
         **_launch_fields(launch, deployment),
-        "rolloutState": deployment.rollout_state,
-        "rolloutStateReason": deployment.rollout_reason,
     }
+    if not behind_classic_load_balancer(launch):
+        wire["rolloutState"] = deployment.rollout_state
+        wire["rolloutStateReason"] = deployment.rollout_reason
     if launch.volumes:
         wire["volumeConfigurations"] = launch.volumes
     if launch.service_connect is not None:

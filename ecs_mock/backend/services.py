@@ -179,19 +179,19 @@ def _code_deploy_task_set(region: Region, service: Service, launch: Launch, now:
     CodeDeploy would make; traffic shifting and further deployments are CodeDeploy's (not
     mocked)."""
     set_id = region.ids.deployment_id()
-    service.task_sets.append(
-        TaskSet(
-            id=set_id,
-            launch=launch,
-            created_at=now,
-            updated_at=now,
-            arn=region.arns.task_set(service.cluster_name, service.name, set_id),
-            status="PRIMARY",
-            scale=100.0,
-            started_by="CODE_DEPLOY",
-            stability_at=now,
-        )
+    task_set = TaskSet(
+        id=set_id,
+        launch=launch,
+        created_at=now,
+        updated_at=now,
+        arn=region.arns.task_set(service.cluster_name, service.name, set_id),
+        status="PRIMARY",
+        scale=100.0,
+        started_by="CODE_DEPLOY",
+        stability_at=now,
     )
+    service_config.resolve_platform(task_set)
+    service.task_sets.append(task_set)
 
 
 def update_service(region: Region, params: dict[str, Any]) -> dict[str, Any]:

@@ -93,6 +93,7 @@ def create_task_set(region: Region, params: dict[str, Any]) -> dict[str, Any]:
         tags=tags,
     )
     task_set.desired_count = computed_count(service, task_set)
+    service_config.resolve_platform(task_set)
     service.task_sets.append(task_set)
     service_scheduler.request_step(region, service, now)
     response = {"taskSet": task_set_wire(region, service, task_set, bool(tags))}
