@@ -182,6 +182,11 @@ class Ids:
         bits = self._random.getrandbits(256)
         return f"{bits & _LOW_128:032x}{bits >> 128:032x}"
 
+    def fargate_runtime_id(self, task_id: str) -> str:
+        """`<taskId>-<digits>`, a Fargate container's runtimeId (AWS CLI describe-tasks ex.2:
+        `74de0355a10a4f979ac495c14EXAMPLE-265927825`): one draw of a 9-10 digit number."""
+        return f"{task_id}-{self._random.randint(10**8, 2**32 - 1)}"
+
     def uuid(self) -> str:
         return format_uuid4(self._random.getrandbits(128))
 

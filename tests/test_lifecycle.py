@@ -112,7 +112,7 @@ def test_bridge_task_walks_every_state_with_scheduled_timestamps() -> None:
         assert stopped["executionStoppedAt"] == stopped["stoppedAt"] == _at(43)
         assert stopped["containers"][0]["lastStatus"] == "STOPPED"
         assert stopped["containers"][0]["exitCode"] == 143
-        assert "networkBindings" not in stopped["containers"][0]
+        assert stopped["containers"][0]["networkBindings"] == []  # its host port is free
 
 
 def test_awsvpc_task_provisions_attaches_and_deprovisions() -> None:
@@ -145,7 +145,7 @@ def test_awsvpc_task_provisions_attaches_and_deprovisions() -> None:
         frozen.tick(5)
         running = _describe(ecs, arn)
         assert (running["lastStatus"], running["startedAt"]) == ("RUNNING", _at(7))
-        assert "networkBindings" not in running["containers"][0]  # awsvpc has no host bindings
+        assert running["containers"][0]["networkBindings"] == []  # awsvpc: no host bindings
 
         ecs.stop_task(task=arn)
         frozen.tick(3)

@@ -87,7 +87,10 @@ def test_a_running_fargate_task_has_its_network_interface(
     assert details["privateIPv4Address"].startswith("10.0.")
     container = described["containers"][0]
     assert container["networkInterfaces"][0]["privateIpv4Address"] == details["privateIPv4Address"]
-    assert "networkBindings" not in container
+    assert container["networkBindings"] == []  # ecs-runtask.md §3.3
+    assert details["privateDnsName"] == (
+        "ip-" + details["privateIPv4Address"].replace(".", "-") + ".ec2.internal"
+    )
 
 
 def test_tasks_of_one_call_take_the_subnets_in_turn(ecs_mock: EcsMock, ecs: Any, job: str) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 from .. import clock
 from ..errors import invalid_parameter, shown
-from . import lifecycle
+from . import container_start, lifecycle
 from .lookup import find_cluster, task_id_of
 from .models import Container, Task
 from .state import Region
@@ -103,11 +103,12 @@ def _apply_container(region: Region, task: Task, report: ContainerReport, now: f
     container.last_status = status
     task.version += 1
     if status == "RUNNING":
+        container_start.container_started(task, container)
         for agent in container.managed_agents:
             agent.update(lastStatus="RUNNING", lastStartedAt=now)
         lifecycle.changed(region, task, now)
         return
-    container.network_bindings = ()
+    container_start.release_bindings(container)
     for agent in container.managed_agents:
         agent["lastStatus"] = "STOPPED"
     if container.essential:

@@ -13,10 +13,11 @@ from ..strict_json import parse_json
 from . import arn_format, instance_hooks, instance_types, provisioning, query
 from .instance_resources import check_reregistration, registered_resources
 from .lookup import cluster_name, find_cluster, instance_id_of
-from .models import Cluster, ContainerInstance, TaskCounts
+from .models import Cluster, ContainerInstance
 from .paging import decode_position, paged_entries
 from .state import Region
 from .tags import check_tags
+from .task_counts import TaskCounts
 
 # Capabilities a current ECS agent on the ECS-optimised Linux AMI advertises.
 AGENT_CAPABILITIES: tuple[str, ...] = (

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import lifecycle, moto_bridge
+from .ec2_names import private_dns_name
 from .models import Task
 from .state import Region
 
@@ -51,7 +52,7 @@ def _allocate(region: Region, task: Task, attachment: dict[str, Any]) -> None:
     if found is None:
         return
     region.moto_enis[task.task_id].append(found.eni_id)
-    dns = found.private_dns_name or _dns_name(region, found.private_ip)
+    dns = found.private_dns_name or private_dns_name(region.region, found.private_ip)
     real = {
         "networkInterfaceId": found.eni_id,
         "macAddress": found.mac_address,
@@ -73,10 +74,6 @@ def _release(region: Region, task: Task) -> None:
         region.touch(region)
     for eni_id in region.moto_enis.pop(task.task_id, []):
         moto_bridge.delete_eni(region.account_id, region.region, eni_id)
-
-
-def _dns_name(region: Region, address: str) -> str:
-    return f"ip-{address.replace('.', '-')}.{region.region}.compute.internal"
 
 
 lifecycle.on_task_change(on_change)

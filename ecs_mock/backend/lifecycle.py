@@ -7,11 +7,12 @@ Every transition is an event due at a clock time; each call first applies the ev
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from .models import ContainerInstance, Task, TaskCounts
-from .resources import DYNAMIC_PORTS, free_port
+from . import container_start
+from .ec2_names import private_dns_name
+from .models import ContainerInstance, Task
 from .state import Region
+from .task_counts import TaskCounts
 
 # Called after every change to a task (created, a new lastStatus, asked to stop, a container
 # exited) with the clock time of the change: the service scheduler and the task state change
@@ -211,7 +212,7 @@ def exit_container(
         container.last_status = "STOPPED"
         container.exit_code = exit_code
         container.reason = reason
-        container.network_bindings = ()
+        container_start.release_bindings(container)
         task.version += 1
         region.touch(task)
         if container.essential:
@@ -272,10 +273,7 @@ def _attach_eni(region: Region, task: Task, at: float) -> None:
             *attachment["details"],
             {"name": "networkInterfaceId", "value": "eni-" + region.ids.hex(17)},
             {"name": "macAddress", "value": ":".join(region.ids.hex(2) for _ in range(6))},
-            {
-                "name": "privateDnsName",
-                "value": f"ip-10-0-{octets[0]}-{octets[1]}.{region.region}.compute.internal",
-            },
+            {"name": "privateDnsName", "value": private_dns_name(region.region, address)},
             {"name": "privateIPv4Address", "value": address},
         ]
         for container in task.containers:
@@ -293,68 +291,7 @@ def _run(region: Region, task: Task, at: float) -> None:
     if task.connectivity is None:
         task.connectivity = "CONNECTED"
         task.times["connectivityAt"] = at
-    network_mode = task.task_definition.network_mode
-    needs_ports = any(container.port_mappings for container in task.containers)
-    taken = _host_ports_in_use(region, task) if needs_ports else set()
-    for container in task.containers:
-        if container.last_status != "PENDING":
-            continue
-        container.last_status = "RUNNING"
-        container.runtime_id = region.ids.hex64()
-        if network_mode in ("bridge", "host") and container.port_mappings:
-            container.network_bindings = tuple(
-                _binding(region, task, mapping, network_mode, taken)
-                for mapping in container.port_mappings
-            )
-        for agent in container.managed_agents:
-            agent.update(lastStatus="RUNNING", lastStartedAt=at)
-
-
-def _host_ports_in_use(region: Region, task: Task) -> set[tuple[int, str]]:
-    """(port, protocol) pairs held on the task's instance by registration or static mappings.
-
-    The dynamic ports other tasks were bound to are in `Resources.bound`, which
-    `bind_dynamic` consults itself, so this costs O(static ports), not O(tasks there); a
-    stopped task's old bindings are free again (its holding went back)."""
-    instance = instance_of(region, task)
-    if instance is None:
-        return set()
-    held = instance.resources
-    taken = {(int(port), "tcp") for port in (*held.tcp_used, *held.tcp_reserved)}
-    taken.update((int(port), "udp") for port in (*held.udp_used, *held.udp_reserved))
-    return taken
-
-
-def _binding(
-    region: Region,
-    task: Task,
-    mapping: dict[str, Any],
-    network_mode: str,
-    taken: set[tuple[int, str]],
-) -> dict[str, Any]:
-    container_port = mapping.get("containerPort", 0)
-    protocol = mapping.get("protocol", "tcp")
-    host_port = mapping.get("hostPort") or 0
-    if network_mode == "host":
-        host_port = container_port
-    elif not host_port:
-        # Placement kept a free port for this mapping (Resources.free_dynamic): bind it there.
-        def draw() -> int:
-            return region.ids.port(*DYNAMIC_PORTS)
-
-        instance = instance_of(region, task)
-        if instance is None:
-            host_port = free_port(draw, protocol, taken)
-        else:
-            host_port = instance.resources.bind_dynamic(task.holding, protocol, draw, taken)
-            region.touch(instance)
-    taken.add((host_port, protocol))
-    return {
-        "bindIP": "0.0.0.0",
-        "containerPort": container_port,
-        "hostPort": host_port,
-        "protocol": protocol,
-    }
+    container_start.start_containers(region, task, instance_of(region, task), at)
 
 
 def _stop_containers(task: Task, at: float) -> None:
@@ -364,7 +301,7 @@ def _stop_containers(task: Task, at: float) -> None:
         if container.last_status == "RUNNING" and container.exit_code is None:
             container.exit_code = STOPPED_BY_SIGNAL_EXIT_CODE
         container.last_status = "STOPPED"
-        container.network_bindings = ()
+        container_start.release_bindings(container)
         for agent in container.managed_agents:
             agent["lastStatus"] = "STOPPED"
 

@@ -2,57 +2,19 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .resources import EMPTY_HOLDING, Holding, Resources
+from .task_counts import PENDING_STATES, TaskCounts
 
 if TYPE_CHECKING:
     from .service_models import Service
 
 Tags = list[dict[str, str]]
-PENDING_STATES = frozenset({"PROVISIONING", "PENDING", "ACTIVATING"})
 EXTERNAL_CAPABILITY = "ecs.capability.external"  # what ECS Anywhere instances advertise
-
-
-@dataclass
-class TaskCounts:
-    """Live task counters kept by the lifecycle, so describing a cluster or an instance costs
-    the same with ten tasks or a hundred thousand."""
-
-    running: int = 0
-    pending: int = 0
-    groups: Counter[str] = field(default_factory=Counter)  # non-STOPPED tasks per group
-
-    def moved(self, before: str | None, after: str | None) -> None:
-        """A task's lastStatus went from `before` to `after` (None: it did not exist / is gone)."""
-        if before == "RUNNING":
-            self.running -= 1
-        elif before in PENDING_STATES:
-            self.pending -= 1
-        if after == "RUNNING":
-            self.running += 1
-        elif after in PENDING_STATES:
-            self.pending += 1
-
-    def joined(self, group: str) -> None:
-        self.groups[group] += 1
-
-    def arrived(self, status: str, group: str) -> None:
-        """A new task, in `status`, of `group`: `moved(None, status)` and `joined(group)`."""
-        if status == "RUNNING":
-            self.running += 1
-        elif status in PENDING_STATES:
-            self.pending += 1
-        self.groups[group] += 1
-
-    def left(self, group: str) -> None:
-        self.groups[group] -= 1
-        if self.groups[group] <= 0:
-            del self.groups[group]
 
 
 @dataclass
@@ -262,9 +224,11 @@ class Container:
     exit_code: int | None = None
     reason: str | None = None
     runtime_id: str | None = None
-    network_bindings: tuple[dict[str, Any], ...] = ()
+    # None until the container runs (then shown, `[]` when it has none: container_start.py).
+    network_bindings: tuple[dict[str, Any], ...] | None = None
     network_interfaces: tuple[dict[str, Any], ...] = ()
     managed_agents: tuple[dict[str, Any], ...] = ()
+    health_status: str | None = None  # set once it runs (container_start.py)
 
     def to_wire(self, task_arn: str) -> dict[str, Any]:
         wire: dict[str, Any] = {
@@ -274,7 +238,7 @@ class Container:
             "image": self.image,
             "lastStatus": self.last_status,
         }
-        if self.network_bindings:
+        if self.network_bindings is not None:
             wire["networkBindings"] = [dict(b) for b in self.network_bindings]
         wire["networkInterfaces"] = (
             [dict(n) for n in self.network_interfaces] if self.network_interfaces else []
@@ -294,6 +258,8 @@ class Container:
             wire["gpuIds"] = list(self.gpu_ids)
         if self.managed_agents:
             wire["managedAgents"] = [dict(a) for a in self.managed_agents]
+        if self.health_status is not None:
+            wire["healthStatus"] = self.health_status
         return wire
 
 
@@ -336,6 +302,7 @@ class Task:
     connectivity: str | None = None
     stop_code: str | None = None
     stopped_reason: str | None = None
+    health_status: str | None = None  # from its essential containers once they run
     # Task scale-in protection (task_protection.py): protected until this clock time.
     protected_until: float | None = None
 
@@ -391,6 +358,8 @@ class Task:
             wire["stopCode"] = self.stop_code
         if self.stopped_reason is not None:
             wire["stoppedReason"] = self.stopped_reason
+        if self.health_status is not None:
+            wire["healthStatus"] = self.health_status
         if self.ephemeral_storage is not None:
             # Mock decision: `fargateEphemeralStorage` (shown by newer AWS CLI examples) is left
             # out: the oldest supported botocore's model (1.34.17) does not have it.

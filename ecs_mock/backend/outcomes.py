@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import awslogs, lifecycle
+from . import awslogs, container_start, lifecycle
 from .lifecycle import ORDER
 from .models import Task
 from .outcome_model import (
@@ -266,7 +266,7 @@ def apply(region: Region, task: Task, outcome: Outcome, at: float) -> None:
                 continue
             if outcome.exit_code is None:  # the agent reports no exit code (the host is gone)
                 container.last_status = "STOPPED"
-                container.network_bindings = ()
+                container_start.release_bindings(container)
             else:
                 container.exit_code = outcome.exit_code
         reason = (outcome.stopped_reason or "").replace("{instance}", _ec2_instance(region, task))

@@ -12,7 +12,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from .models import Tags, TaskCounts, TaskDefinition
+from .models import Tags, TaskDefinition
+from .task_counts import TaskCounts
 
 MAX_EVENTS = 100  # "A maximum of 100 of the latest events are displayed" (MODEL)
 

@@ -8,11 +8,11 @@ from typing import Any
 from ..backend.models import (
     Cluster,
     ContainerInstance,
-    TaskCounts,
     TaskDefinition,
 )
 from ..backend.resources import Resources
 from ..backend.state import Region
+from ..backend.task_counts import TaskCounts
 from .codec import field_type, from_json
 from .fields import (
     REQUIRED,

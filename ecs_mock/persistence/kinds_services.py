@@ -14,7 +14,6 @@ import dataclasses
 from collections import Counter, deque
 from typing import Any
 
-from ..backend.models import TaskCounts
 from ..backend.service_models import (
     MAX_EVENTS,
     Deployment,
@@ -24,6 +23,7 @@ from ..backend.service_models import (
     TaskSet,
 )
 from ..backend.state import Region
+from ..backend.task_counts import TaskCounts
 from .codec import field_type, from_json
 from .fields import Api, Derived, Fields, Internal, Json, Kind, Loading, ident, require
 from .kinds_clusters import find_definition

@@ -44,9 +44,10 @@ CONTAINER_FIELDS: Fields = {
     "exit_code": Api("exitCode", None),
     "reason": Api("reason", None),
     "runtime_id": Api("runtimeId", None),
-    "network_bindings": Api("networkBindings", []),
+    "network_bindings": Api("networkBindings", None),  # absent until the container runs
     "network_interfaces": Api("networkInterfaces"),
     "managed_agents": Api("managedAgents", []),
+    "health_status": Api("healthStatus", None),
 }
 TASK_FIELDS: Fields = {
     "task_id": Derived("the task ARN's last part"),
@@ -84,6 +85,7 @@ TASK_FIELDS: Fields = {
     "connectivity": Api("connectivity", None),
     "stop_code": Api("stopCode", None),
     "stopped_reason": Api("stoppedReason", None),
+    "health_status": Api("healthStatus", None),
     "protected_until": Internal(),
 }
 TIME_MEMBERS = TASK_TIMES  # the timestamps the lifecycle keeps in Task.times
