@@ -242,11 +242,17 @@ def test_circuit_breaker_rollback_still_works_behind_a_classic_load_balancer(
 # -- 4. AZ rebalancing events (E12) -----------------------------------------------------------
 
 
-@rebalancing
-def test_az_rebalancing_reports_start_moves_and_completion(ecs_mock: EcsMock, ecs: Any) -> None:
+@pytest.fixture
+def zoned(ecs_mock: EcsMock) -> EcsMock:
+    """A cluster with the `web` task definition and one instance, in us-east-1a."""
     ecs_mock.create_cluster("default")
     ecs_mock.register_task_definition("web")
     ecs_mock.add_container_instance("default", availability_zone="us-east-1a")
+    return ecs_mock
+
+
+@rebalancing
+def test_az_rebalancing_reports_start_moves_and_completion(zoned: EcsMock, ecs: Any) -> None:
     ecs.create_service(
         serviceName="web",
         taskDefinition="web",
@@ -255,7 +261,7 @@ def test_az_rebalancing_reports_start_moves_and_completion(ecs_mock: EcsMock, ec
     )
     before = len(_messages(ecs, "web"))
     assert _messages(ecs, "web")[-1] == "(service web) has reached a steady state."
-    ecs_mock.add_container_instance("default", availability_zone="us-east-1b")
+    zoned.add_container_instance("default", availability_zone="us-east-1b")
     for _ in range(3):
         ecs.describe_services(services=["web"])
     running = _tasks(ecs, "web")
@@ -297,14 +303,11 @@ def test_az_rebalancing_reports_start_moves_and_completion(ecs_mock: EcsMock, ec
 
 @rebalancing
 def test_az_rebalancing_over_three_zones_lists_them_as_the_guide_does(
-    ecs_mock: EcsMock, ecs: Any
+    zoned: EcsMock, ecs: Any
 ) -> None:
-    ecs_mock.create_cluster("default")
-    ecs_mock.register_task_definition("web")
-    ecs_mock.add_container_instance("default", availability_zone="us-east-1a")
     # Two more zones, joining at once (DRAINING until then: no task goes there).
     later = [
-        ecs_mock.add_container_instance("default", availability_zone=zone)
+        zoned.add_container_instance("default", availability_zone=zone)
         for zone in ("us-east-1b", "us-east-1c")
     ]
     ecs.update_container_instances_state(containerInstances=later, status="DRAINING")
@@ -337,17 +340,14 @@ def test_az_rebalancing_over_three_zones_lists_them_as_the_guide_does(
 
 
 @rebalancing
-def test_no_rebalancing_events_when_disabled(ecs_mock: EcsMock, ecs: Any) -> None:
-    ecs_mock.create_cluster("default")
-    ecs_mock.register_task_definition("web")
-    ecs_mock.add_container_instance("default", availability_zone="us-east-1a")
+def test_no_rebalancing_events_when_disabled(zoned: EcsMock, ecs: Any) -> None:
     ecs.create_service(
         serviceName="web",
         taskDefinition="web",
         desiredCount=4,
         availabilityZoneRebalancing="DISABLED",
     )
-    ecs_mock.add_container_instance("default", availability_zone="us-east-1b")
+    zoned.add_container_instance("default", availability_zone="us-east-1b")
     for _ in range(3):
         ecs.describe_services(services=["web"])
     assert not [m for m in _messages(ecs, "web") if "AZ" in m]

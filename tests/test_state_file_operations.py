@@ -4,6 +4,8 @@ server), so a change that forgets to mark what it touched fails at its own step.
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -81,3 +83,47 @@ def test_agent_reports_protection_agent_updates_and_deletions_reload_step_by_ste
         deleted = call("DeleteTaskDefinitions", taskDefinitions=["old:1"])
         assert deleted["taskDefinitions"][0]["status"] == "DELETE_IN_PROGRESS"
     assert check.steps == 20
+
+
+def test_a_fargate_deployment_from_an_older_file_is_resolved_when_loaded(tmp_path: Path) -> None:
+    """Files written before fleets were resolved at creation hold no platform version for a
+    deployment whose tasks had not launched yet: the load resolves it, as creation does now."""
+    path = tmp_path / "state.db"
+    app = open_app(path, seed=5, timings=AGENT_TIMINGS)
+    view = app.view()
+    view.add_subnet("subnet-a", "us-east-1a")
+    view.call(
+        "RegisterTaskDefinition",
+        family="job",
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        cpu="256",
+        memory="512",
+        containerDefinitions=[{"name": "main", "image": "python:3.12"}],
+    )
+    view.call(
+        "CreateService",
+        serviceName="web",
+        taskDefinition="job",
+        desiredCount=0,
+        launchType="FARGATE",
+        networkConfiguration={"awsvpcConfiguration": {"subnets": ["subnet-a"]}},
+    )
+    app.close()
+    db = sqlite3.connect(path)
+    with db:
+        (internal,) = db.execute("SELECT internal FROM resources WHERE kind = 'service'").fetchone()
+        data = json.loads(internal)
+        for deployment in data["deployment_table"].values():
+            assert deployment["resolved_platform"] == "1.4.0"
+            deployment["resolved_platform"] = deployment["platform_family"] = None
+        db.execute("UPDATE resources SET internal = ? WHERE kind = 'service'", (json.dumps(data),))
+    db.close()
+    app = open_app(path, timings=AGENT_TIMINGS)
+    try:
+        service = app.view().call("DescribeServices", services=["web"])["services"][0]
+    finally:
+        app.close()
+    assert service["platformVersion"] == "LATEST"
+    assert service["deployments"][0]["platformVersion"] == "1.4.0"
+    assert service["deployments"][0]["platformFamily"] == "Linux"

@@ -79,9 +79,6 @@ def spec_for(
     spec.service_name = service.name
     if service.managed_tags:
         spec.tags.append({"key": "aws:ecs:serviceName", "value": service.name})
-    if spec.platform_version is not None:
-        fleet.resolved_platform = spec.platform_version
-        fleet.platform_family = spec.platform_family
     return spec
 
 

@@ -14,6 +14,7 @@ import dataclasses
 from collections import Counter, deque
 from typing import Any
 
+from ..backend import service_config
 from ..backend.service_models import (
     MAX_EVENTS,
     Deployment,
@@ -122,7 +123,11 @@ def _fleet_json(fields: Fields, fleet: Any) -> Json:
 def _fleet(region: Region, model: type, fields: Fields, data: Any, where: str) -> Any:
     values = _read_own(model, fields, data, where)
     launch = _launch(region, data.get("launch"), f"{where}.launch")
-    return model(launch=launch, counts=_counts(data.get("counts"), f"{where}.counts"), **values)
+    fleet = model(launch=launch, counts=_counts(data.get("counts"), f"{where}.counts"), **values)
+    if fleet.resolved_platform is None:
+        # A state file written before fleets were resolved at creation: resolve it now.
+        service_config.resolve_platform(fleet)
+    return fleet
 
 
 def _reachable(service: Service) -> tuple[dict[str, Deployment], dict[str, ServiceDeployment]]:
