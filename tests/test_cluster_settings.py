@@ -178,3 +178,30 @@ def test_namespaces_are_per_region(ecs_mock: EcsMock, ecs: Any) -> None:
     arn = there["cluster"]["serviceConnectDefaults"]["namespace"]
     assert arn.startswith("arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-")
     assert arn != here["cluster"]["serviceConnectDefaults"]["namespace"]
+
+
+def test_a_new_cluster_takes_the_account_container_insights_setting(
+    ecs_mock: EcsMock, ecs: Any
+) -> None:
+    insights = "containerInsights"
+    ecs.put_account_setting_default(name=insights, value="enhanced")
+    created = ecs.create_cluster(clusterName="web")["cluster"]
+    assert created["settings"] == [{"name": insights, "value": "enhanced"}]
+    # The root user's own setting is the one in force for the mock's (root) caller.
+    ecs.put_account_setting(name=insights, value="enabled")
+    assert ecs.create_cluster(clusterName="api")["cluster"]["settings"] == [
+        {"name": insights, "value": "enabled"}
+    ]
+    # A named principal's setting is not the caller's.
+    ecs.put_account_setting(
+        name=insights, value="disabled", principalArn="arn:aws:iam::123456789012:user/alice"
+    )
+    assert ecs.create_cluster(clusterName="jobs")["cluster"]["settings"] == [
+        {"name": insights, "value": "enabled"}
+    ]
+    # `settings` in the request overrides the account's; clusters made earlier keep theirs.
+    given = [{"name": insights, "value": "disabled"}]
+    assert ecs.create_cluster(clusterName="batch", settings=given)["cluster"]["settings"] == given
+    ecs.delete_account_setting(name=insights)
+    assert _described(ecs)["settings"] == [{"name": insights, "value": "enhanced"}]
+    assert _described(ecs, "api")["settings"] == [{"name": insights, "value": "enabled"}]

@@ -1,9 +1,10 @@
 """Account settings: PutAccountSetting, PutAccountSettingDefault, DeleteAccountSetting and
 ListAccountSettings, per account and region, for the root user and named IAM principals.
 
-Settings are stored and echoed. The long ARN format settings have their effect (arn_format.py);
-the others are stored and echoed only (containerInsights does not change new clusters'
-settings, awsvpcTrunking adds no ENI slots, and so on).
+Settings are stored and echoed. The long ARN format settings have their effect (arn_format.py),
+and containerInsights is the setting a new cluster gets when CreateCluster names none
+(clusters.py); the others are stored and echoed only (awsvpcTrunking adds no ENI slots, and so
+on).
 
 Mock decision: the mock has no IAM identities, so "the authenticated user" (a request without
 `principalArn`) is the account's root user; a root setting is the account default, as

@@ -13,7 +13,7 @@ from ..errors import EcsError, invalid_parameter, shown
 from .lookup import find_cluster
 from .state import Region
 
-DEFAULT_SETTINGS = ({"name": "containerInsights", "value": "disabled"},)
+INSIGHTS = "containerInsights"  # the one cluster setting
 INSIGHTS_VALUES = ("enhanced", "enabled", "disabled")
 MAX_NAMESPACE = 1024
 _NAMESPACE_ARN = re.compile(

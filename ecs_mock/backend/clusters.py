@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from .. import clock
 from ..errors import EcsError, invalid_parameter, shown
-from . import cluster_capacity, lifecycle
+from . import account_settings, cluster_capacity, lifecycle
 from .capacity import FARGATE_PROVIDERS
 from .cluster_settings import (
-    DEFAULT_SETTINGS,
+    INSIGHTS,
     check_configuration,
     check_namespace,
     check_settings,
@@ -47,7 +47,13 @@ def create_cluster(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     if existing is not None and existing.status == "ACTIVE":
         # Creating an existing ACTIVE cluster returns it unchanged (observed).
         return {"cluster": existing.to_wire()}
-    settings = check_settings(params.get("settings") or DEFAULT_SETTINGS)
+    # "If this value is specified, it overrides the containerInsights value set with
+    # PutAccountSetting or PutAccountSettingDefault" (API CreateCluster): without it, the value
+    # in force for the caller (the account's root user: account_settings.py) applies.
+    insights = account_settings.effective(
+        region, account_settings.root(region), "containerInsights"
+    )
+    settings = check_settings(params.get("settings") or [{"name": INSIGHTS, "value": insights}])
     configuration = check_configuration(params.get("configuration"))
     providers = list(params.get("capacityProviders", []))
     strategy = cluster_capacity.normalized(params.get("defaultCapacityProviderStrategy", []))
