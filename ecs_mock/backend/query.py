@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from .query_conditions import QueryError, QuerySubject, Test, Value, condition_test
+from .query_tokens import Token, describe, tokenize
 
 __all__ = ["MAX_DEPTH", "MAX_LENGTH", "Expression", "QueryError", "QuerySubject", "parse"]
 
@@ -82,10 +83,6 @@ ALLOWED = {
     "runningTasksCount": _ORDERED,
 }
 _KEYWORDS = frozenset({"and", "or", "not"})
-_SPECIAL = "()[],'\"!=<>&|"
-_SPACE = " \t\r\n"
-_PATTERN_OPERATORS = frozenset({"=~", "!~", "matches", "not_matches"})
-_NOT_PATTERN = "()'\"!=<>&|"  # what cannot start a bare pattern
 _ATTRIBUTE_NAME = re.compile(r"[A-Za-z0-9_./\\-]{1,128}")  # the model's Attribute.name rule
 
 
@@ -132,98 +129,6 @@ class Condition(Expression):
 
     def matches(self, subject: QuerySubject) -> bool:
         return self.test(subject)
-
-
-# -- tokens -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str  # word, string, op, punctuation ("(", ")", "[", "]", ","), "!", "&&", "||", end
-    text: str
-    start: int
-    end: int
-
-
-def _describe(token: Token) -> str:
-    if token.kind == "end":
-        return "the end of the expression"
-    return f"'{token.text}'" if token.kind != "string" else f"the quoted value '{token.text}'"
-
-
-def tokenize(text: str) -> list[Token]:
-    tokens: list[Token] = []
-    pos, size = 0, len(text)
-    while pos < size:
-        ch = text[pos]
-        if ch in _SPACE:
-            pos += 1
-        elif ch == "'":
-            close = text.find("'", pos + 1)
-            if close == -1:
-                raise QueryError("the quoted value is not closed with '", pos)
-            tokens.append(Token("string", text[pos + 1 : close], pos, close + 1))
-            pos = close + 1
-        elif ch == '"':
-            raise QueryError("quote values with single quotes ('...'), not double quotes", pos)
-        elif ch not in _NOT_PATTERN and tokens and tokens[-1].text in _PATTERN_OPERATORS:
-            end = _pattern_end(text, pos)
-            tokens.append(Token("word", text[pos:end], pos, end))
-            pos = end
-        elif (pair := text[pos : pos + 2]) in ("==", "!=", ">=", "<=", "=~", "!~", "&&", "||"):
-            kind = pair if pair in ("&&", "||") else "op"
-            tokens.append(Token(kind, pair, pos, pos + 2))
-            pos += 2
-        elif ch in "<>":
-            tokens.append(Token("op", ch, pos, pos + 1))
-            pos += 1
-        elif ch in "()[],!":
-            tokens.append(Token(ch, ch, pos, pos + 1))
-            pos += 1
-        elif ch in "=&|":
-            raise QueryError(
-                f"unexpected '{ch}' (did you mean '{ch * 2}'? A value or pattern that "
-                f"contains '{ch}' must be quoted)",
-                pos,
-            )
-        else:
-            end = _word_end(text, pos)
-            tokens.append(Token("word", text[pos:end], pos, end))
-            pos = end
-    tokens.append(Token("end", "", size, size))
-    return tokens
-
-
-def _word_end(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] not in _SPECIAL and text[pos] not in _SPACE:
-        pos += 1
-    return pos
-
-
-def _pattern_end(text: str, pos: int) -> int:
-    """The end of a bare pattern after =~ / !~.
-
-    Mock decision: besides a bare token's characters, a bare pattern may hold character
-    classes `[...]` (up to their `]`), commas (`{1,3}`) and backslash escapes (`\\(`), so
-    `ec2InstanceId =~ i-[0-9a-f]{8,17}` needs no quotes; `(`, `)`, `|` and spaces still do.
-    """
-    size = len(text)
-    while pos < size and text[pos] not in _SPACE:
-        ch = text[pos]
-        if ch == "\\" and pos + 1 < size and text[pos + 1] not in _SPACE:
-            pos += 2
-        elif ch == "[":
-            close = pos + 1
-            while close < size and text[close] not in _SPACE and text[close] != "]":
-                close += 2 if text[close] == "\\" else 1
-            if close >= size or text[close] != "]":
-                return min(close, size)  # unclosed: the pattern's own check says so
-            pos = close + 1
-        elif ch in _NOT_PATTERN:
-            break
-        else:
-            pos += 1
-    return pos
 
 
 # -- parsing ----------------------------------------------------------------------------------
@@ -287,7 +192,7 @@ class _Parser:
             if self.token.kind != ")":
                 raise QueryError(
                     f"expected ')' to close the '(' at position {opening.start}, found "
-                    + _describe(self.token)
+                    + describe(self.token)
                     + self.hint(),
                     self.token.start,
                 )
@@ -300,7 +205,7 @@ class _Parser:
         token = self.advance()
         if token.kind != "word" or token.text in _KEYWORDS:
             raise QueryError(
-                f"expected a subject ({', '.join(SUBJECTS)}), found {_describe(token)}",
+                f"expected a subject ({', '.join(SUBJECTS)}), found {describe(token)}",
                 token.start,
             )
         subject, name = _subject(token)
@@ -326,7 +231,7 @@ class _Parser:
         elif token.kind in ("op", "word") and token.text in OPERATORS:
             return OPERATORS[token.text], token
         raise QueryError(
-            f"expected an operator after '{subject.text}', found {_describe(token)}", token.start
+            f"expected an operator after '{subject.text}', found {describe(token)}", token.start
         )
 
     def argument(self, operator: str, at: Token) -> list[Value]:
@@ -337,7 +242,7 @@ class _Parser:
             ):
                 raise QueryError(
                     f"expected 'and', 'or', ')' or the end of the expression after "
-                    f"'{at.text}' (which takes no argument), found {_describe(token)}",
+                    f"'{at.text}' (which takes no argument), found {describe(token)}",
                     token.start,
                 )
             return []
@@ -345,7 +250,7 @@ class _Parser:
             if self.token.kind != "[":
                 raise QueryError(
                     f"'{at.text}' expects an argument list such as [a, b], found "
-                    + _describe(self.token),
+                    + describe(self.token),
                     self.token.start,
                 )
             return self.value_list()
@@ -362,7 +267,7 @@ class _Parser:
         if self.token.kind != "]":
             raise QueryError(
                 f"expected ',' or ']' to close the list opened at position {opening.start}, "
-                f"found {_describe(self.token)}",
+                f"found {describe(self.token)}",
                 self.token.start,
             )
         self.advance()
@@ -374,7 +279,7 @@ class _Parser:
             self.advance()
             return token.text, token.start
         hint = " (quote it to use it as a value)" if token.kind == "word" else ""
-        raise QueryError(f"expected a value {where}, found {_describe(token)}{hint}", token.start)
+        raise QueryError(f"expected a value {where}, found {describe(token)}{hint}", token.start)
 
 
 def _subject(token: Token) -> tuple[str, str | None]:
@@ -405,7 +310,7 @@ def parse(expression: str) -> Expression:
         token = parser.token
         raise QueryError(
             f"expected 'and', 'or', ')' or the end of the expression, found "
-            f"{_describe(token)}{parser.hint()}",
+            f"{describe(token)}{parser.hint()}",
             token.start,
         )
     return parsed
