@@ -1,13 +1,15 @@
 """Account settings: PutAccountSetting, PutAccountSettingDefault, DeleteAccountSetting and
 ListAccountSettings, per account and region, for the root user and named IAM principals.
 
-Settings are stored and echoed. The long ARN format settings have their effect (arn_format.py);
-the others are stored and echoed only (containerInsights does not change new clusters'
-settings, awsvpcTrunking adds no ENI slots, and so on).
+Settings are stored and echoed. The long ARN format settings have their effect (arn_format.py),
+and so does awsvpcTrunking: a container instance of a supported type registered while it is
+enabled gets a trunk ENI and more ENI slots (trunking.py). The others are stored and echoed only
+(containerInsights does not change new clusters' settings, and so on).
 
 Mock decision: the mock has no IAM identities, so "the authenticated user" (a request without
 `principalArn`) is the account's root user; a root setting is the account default, as
-PutAccountSettingDefault's documented answer shows.
+PutAccountSettingDefault's documented answer shows. That root user is also the principal that
+registers container instances, so a setting for a named user or role does not reach them.
 """
 
 from __future__ import annotations
