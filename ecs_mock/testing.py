@@ -184,9 +184,12 @@ class TestControls(OutcomeControls, ServiceControls, CallAssertions):
             if attributes is not None:
                 params["attributes"] = attributes
             if external:
-                # An ECS Anywhere agent: the usual capabilities but task ENIs (no awsvpc there).
+                # An ECS Anywhere agent: the usual capabilities but task ENIs and their
+                # trunking (no awsvpc there).
                 capabilities = [
-                    name for name in AGENT_CAPABILITIES if name != "ecs.capability.task-eni"
+                    name
+                    for name in AGENT_CAPABILITIES
+                    if name not in ("ecs.capability.task-eni", "ecs.capability.task-eni-trunking")
                 ]
                 params["attributes"] = [
                     *params.get("attributes", []),

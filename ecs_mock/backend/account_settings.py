@@ -2,13 +2,15 @@
 ListAccountSettings, per account and region, for the root user and named IAM principals.
 
 Settings are stored and echoed. The long ARN format settings have their effect (arn_format.py),
-and containerInsights is the setting a new cluster gets when CreateCluster names none
-(clusters.py); the others are stored and echoed only (awsvpcTrunking adds no ENI slots, and so
-on).
+and so do two others: containerInsights is the setting a new cluster gets when CreateCluster
+names none (clusters.py), and with awsvpcTrunking enabled a container instance of a supported
+type registered then gets a trunk ENI and more ENI slots (trunking.py). The others are stored and
+echoed only.
 
 Mock decision: the mock has no IAM identities, so "the authenticated user" (a request without
 `principalArn`) is the account's root user; a root setting is the account default, as
-PutAccountSettingDefault's documented answer shows.
+PutAccountSettingDefault's documented answer shows. That root user is also the principal that
+registers container instances, so a setting for a named user or role does not reach them.
 """
 
 from __future__ import annotations

@@ -10,11 +10,12 @@ from typing import Any
 from .. import clock
 from ..errors import EcsError, client_error, invalid_parameter, shown
 from ..strict_json import parse_json
-from . import arn_format, instance_hooks, instance_types, provisioning, query
+from . import arn_format, instance_hooks, instance_types, provisioning, query, trunking
 from .instance_resources import check_reregistration, registered_resources
 from .lookup import cluster_name, find_cluster, instance_id_of
 from .models import Cluster, ContainerInstance
 from .paging import decode_position, paged_entries
+from .resources import Resources
 from .state import Region
 from .tags import check_tags
 from .task_counts import TaskCounts
@@ -30,6 +31,7 @@ AGENT_CAPABILITIES: tuple[str, ...] = (
     "com.amazonaws.ecs.capability.task-iam-role",
     "com.amazonaws.ecs.capability.task-iam-role-network-host",
     "ecs.capability.task-eni",
+    "ecs.capability.task-eni-trunking",
     "ecs.capability.execute-command",
     "ecs.capability.execution-role-awslogs",
     "ecs.capability.ebs-task-attach",
@@ -119,13 +121,19 @@ def register_container_instance(region: Region, params: dict[str, Any]) -> dict[
     type_name = str(document.get("instanceType", instance_types.DEFAULT_INSTANCE_TYPE))
     kind = instance_types.lookup(type_name)
     az = str(document.get("availabilityZone", f"{region.region}a"))
-    attributes = _attributes(params, document, kind, az)
+    # Mock decision: ECS names an instance's trunk ENI, so a caller-sent attribute of that name
+    # is dropped (trunking.py decides the trunk).
+    attributes = [
+        a for a in _attributes(params, document, kind, az) if a["name"] != trunking.TRUNK_ATTRIBUTE
+    ]
     resources = registered_resources(params, kind)
     previous = _previous_registration(region, cluster, params.get("containerInstanceArn"))
     instance_id = previous.instance_id if previous is not None else region.ids.hex32()
     ec2_instance_id = document.get("instanceId")
     if ec2_instance_id is None:
         ec2_instance_id = previous.ec2_instance_id if previous else "i-" + region.ids.hex(17)
+    if previous is None:
+        _trunk(region, kind, attributes, resources)
     instance = ContainerInstance(
         instance_id=instance_id,
         arn=arn_format.arn(region, "container-instance", cluster.name, instance_id),
@@ -161,11 +169,14 @@ def register_container_instance(region: Region, params: dict[str, Any]) -> dict[
             instance.tags = previous.tags
         # Mock decision: custom attributes added since (PutAttributes) survive too, unless the
         # registration sets the same name; ECS's own ecs.* ones are the new registration's.
+        # The trunk ENI (or its absence) stays the first registration's, as its ENI slots do
+        # (previous.resources above): ECS gives a trunk to a newly launched instance only.
         sent = {a["name"] for a in instance.attributes}
         instance.attributes += [
             dict(a)
             for a in previous.attributes
-            if a["name"] not in sent and not a["name"].startswith(ECS_OWNED)
+            if a["name"] == trunking.TRUNK_ATTRIBUTE
+            or (a["name"] not in sent and not a["name"].startswith(ECS_OWNED))
         ]
         instance.attributes_changed()
     cluster.instances[instance_id] = instance
@@ -175,6 +186,20 @@ def register_container_instance(region: Region, params: dict[str, Any]) -> dict[
         provisioning.instances_changed(region, cluster, [instance], clock.now())
     instance_hooks.changed(region, cluster, clock.now())
     return {"containerInstance": instance.to_wire()}
+
+
+def _trunk(
+    region: Region,
+    kind: instance_types.InstanceType,
+    attributes: list[dict[str, str]],
+    resources: Resources,
+) -> None:
+    """A first registration with awsvpcTrunking in force: the trunk ENI and its slots."""
+    found = trunking.trunk(region, kind, attributes)
+    if found is None:
+        return
+    trunk_id, resources.eni_slots = found
+    attributes.append({"name": trunking.TRUNK_ATTRIBUTE, "value": trunk_id})
 
 
 def _previous_registration(
