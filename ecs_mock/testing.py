@@ -302,6 +302,8 @@ class TestControls(OutcomeControls, ServiceControls, CallAssertions):
         `instance` is an ARN (its cluster is taken from it) or an id in `cluster` (default
         "default")."""
         with self._changing() as region:
+            now = clock.now()
+            lifecycle.tick(region, now)  # an instance deregistered long enough ago is gone
             found = self._instance(cluster, instance)
             if found.agent_connected != connected:
                 # Mock decision: an agent connection change is a container instance state
@@ -310,10 +312,8 @@ class TestControls(OutcomeControls, ServiceControls, CallAssertions):
             found.agent_connected = connected
             region.touch(found)
             if connected:
-                now = clock.now()
-                lifecycle.tick(region, now)
                 provisioning.instances_changed(region, region.clusters[found.cluster], [found], now)
-            instance_hooks.changed(region, region.clusters[found.cluster], clock.now())
+            instance_hooks.changed(region, region.clusters[found.cluster], now)
 
     def advance(
         self, state: str = "RUNNING", task: str | None = None, cluster: str | None = None
