@@ -18,6 +18,7 @@ from ..errors import EcsError, client_error, invalid_parameter, shown
 from ..strict_json import parse_json
 from . import (
     arn_format,
+    instance_health,
     instance_hooks,
     instance_types,
     lifecycle,
@@ -173,6 +174,9 @@ def register_container_instance(region: Region, params: dict[str, Any]) -> dict[
         # Mock decision: tags added since (TagResource) survive a re-registration without tags.
         if "tags" not in params:
             instance.tags = previous.tags
+        instance.health_changed_at = previous.health_changed_at
+        # The agent that registers is connected: a disconnected one is back.
+        instance_health.changed(instance, instance_health.status_of(previous), clock.now())
         # Mock decision: custom attributes added since (PutAttributes) survive too, unless the
         # registration sets the same name; ECS's own ecs.* ones are the new registration's.
         sent = {a["name"] for a in instance.attributes}
@@ -225,14 +229,20 @@ def _references(params: dict[str, Any], limit: int) -> list[str]:
 
 def describe_container_instances(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     cluster = find_cluster(region, params.get("cluster"))
-    include_tags = "TAGS" in params.get("include", [])
+    include = params.get("include", [])
+    include_tags = "TAGS" in include
+    include_health = "CONTAINER_INSTANCE_HEALTH" in include
+    now = clock.now()
     found, failures = [], []
     for reference in _references(params, 100):
         instance = cluster.instances.get(instance_id_of(region, cluster, reference))
         if instance is None:
             failures.append(_missing(region, cluster, reference))
-        else:
-            found.append(instance.to_wire(include_tags))
+            continue
+        wire = instance.to_wire(include_tags)
+        if include_health:  # "healthStatus" only when asked for, as tags
+            wire["healthStatus"] = instance_health.to_wire(instance, now)
+        found.append(wire)
     return {"containerInstances": found, "failures": failures}
 
 
@@ -307,9 +317,11 @@ def deregister_container_instance(region: Region, params: dict[str, Any]) -> dic
         raise invalid_parameter("Found running tasks on the instance.")
     if instance.status != "INACTIVE":
         now = clock.now()
+        health = instance_health.status_of(instance)
         instance.status = "INACTIVE"
         instance.version += 1
         instance.deregistered_at = now
+        instance_health.changed(instance, health, now)
         # Forced: tasks are orphaned (current docs). They keep running in the mock's state
         # but no longer hold this instance's resources or count on it.
         for task in live:
