@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from . import _schema, clock
 from .arns import parse_arn
 from .assertions import CallAssertions
-from .backend import instance_hooks, lifecycle, outcomes, provisioning
+from .backend import instance_health, instance_hooks, lifecycle, outcomes, provisioning
 from .backend.capacity import FARGATE_PROVIDERS
 from .backend.container_instances import AGENT_CAPABILITIES
 from .backend.lookup import find_cluster, find_task, instance_id_of
@@ -305,18 +305,20 @@ class TestControls(OutcomeControls, ServiceControls, CallAssertions):
         `instance` is an ARN (its cluster is taken from it) or an id in `cluster` (default
         "default")."""
         with self._changing() as region:
+            now = clock.now()
+            lifecycle.tick(region, now)  # an instance deregistered long enough ago is gone
             found = self._instance(cluster, instance)
+            health = instance_health.status_of(found)
             if found.agent_connected != connected:
                 # Mock decision: an agent connection change is a container instance state
                 # change: it bumps the instance's version (and sends its event).
                 found.version += 1
             found.agent_connected = connected
+            instance_health.changed(found, health, now)
             region.touch(found)
             if connected:
-                now = clock.now()
-                lifecycle.tick(region, now)
                 provisioning.instances_changed(region, region.clusters[found.cluster], [found], now)
-            instance_hooks.changed(region, region.clusters[found.cluster], clock.now())
+            instance_hooks.changed(region, region.clusters[found.cluster], now)
 
     def advance(
         self, state: str = "RUNNING", task: str | None = None, cluster: str | None = None

@@ -1,4 +1,10 @@
-"""RegisterContainerInstance and the operations that observe or change container instances."""
+"""RegisterContainerInstance and the operations that observe or change container instances.
+
+A deregistered instance is INACTIVE: DescribeContainerInstances still shows it for
+`Timings.instance_inactive_visible` of clock time (then MISSING), ListContainerInstances does
+not, and once it is forgotten every operation that names it answers as for an instance ECS never
+knew (the tasks it orphaned keep its ARN as their containerInstanceArn).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,16 @@ from typing import Any
 from .. import clock
 from ..errors import EcsError, client_error, invalid_parameter, shown
 from ..strict_json import parse_json
-from . import arn_format, instance_hooks, instance_types, provisioning, query, trunking
+from . import (
+    arn_format,
+    instance_health,
+    instance_hooks,
+    instance_types,
+    lifecycle,
+    provisioning,
+    query,
+    trunking,
+)
 from .instance_resources import check_reregistration, registered_resources
 from .lookup import cluster_name, find_cluster, instance_id_of
 from .models import Cluster, ContainerInstance
@@ -42,6 +57,7 @@ ECS_OWNED = ("ecs.", "com.amazonaws.ecs.")  # attributes ECS and its agent set, 
 # Attribute name and value rules as the ECS model documents them (Attribute.name / .value).
 _ATTRIBUTE_NAME = re.compile(r"[A-Za-z0-9_./\\-]{1,128}")
 _ATTRIBUTE_VALUE = re.compile(r"[A-Za-z0-9_.@/\\: -]{1,128}")
+EXPIRED = "CONTAINER_INSTANCE_EXPIRED"
 DEFAULT_VERSION_INFO = {
     "agentVersion": "1.88.0",
     "agentHash": "5a3ee1e9",
@@ -167,6 +183,9 @@ def register_container_instance(region: Region, params: dict[str, Any]) -> dict[
         # Mock decision: tags added since (TagResource) survive a re-registration without tags.
         if "tags" not in params:
             instance.tags = previous.tags
+        instance.health_changed_at = previous.health_changed_at
+        # The agent that registers is connected: a disconnected one is back.
+        instance_health.changed(instance, instance_health.status_of(previous), clock.now())
         # Mock decision: custom attributes added since (PutAttributes) survive too, unless the
         # registration sets the same name; ECS's own ecs.* ones are the new registration's.
         # The trunk ENI (or its absence) stays the first registration's, as its ENI slots do
@@ -236,14 +255,20 @@ def _references(params: dict[str, Any], limit: int) -> list[str]:
 
 def describe_container_instances(region: Region, params: dict[str, Any]) -> dict[str, Any]:
     cluster = find_cluster(region, params.get("cluster"))
-    include_tags = "TAGS" in params.get("include", [])
+    include = params.get("include", [])
+    include_tags = "TAGS" in include
+    include_health = "CONTAINER_INSTANCE_HEALTH" in include
+    now = clock.now()
     found, failures = [], []
     for reference in _references(params, 100):
         instance = cluster.instances.get(instance_id_of(region, cluster, reference))
         if instance is None:
             failures.append(_missing(region, cluster, reference))
-        else:
-            found.append(instance.to_wire(include_tags))
+            continue
+        wire = instance.to_wire(include_tags)
+        if include_health:  # "healthStatus" only when asked for, as tags
+            wire["healthStatus"] = instance_health.to_wire(instance, now)
+        found.append(wire)
     return {"containerInstances": found, "failures": failures}
 
 
@@ -317,9 +342,12 @@ def deregister_container_instance(region: Region, params: dict[str, Any]) -> dic
     if live and not params.get("force"):
         raise invalid_parameter("Found running tasks on the instance.")
     if instance.status != "INACTIVE":
+        now = clock.now()
+        health = instance_health.status_of(instance)
         instance.status = "INACTIVE"
         instance.version += 1
-        instance.deregistered_at = clock.now()
+        instance.deregistered_at = now
+        instance_health.changed(instance, health, now)
         # Forced: tasks are orphaned (current docs). They keep running in the mock's state
         # but no longer hold this instance's resources or count on it.
         for task in live:
@@ -327,5 +355,31 @@ def deregister_container_instance(region: Region, params: dict[str, Any]) -> dic
         region.touch(instance, *(cluster.tasks[t] for t in instance.task_ids if t in cluster.tasks))
         instance.task_ids = set()
         instance.counts = TaskCounts()
-        instance_hooks.changed(region, cluster, clock.now())
+        instance_hooks.changed(region, cluster, now)
+        # The key cannot be a task id (those have no "/"), nor another instance's.
+        region.schedule(now + region.timings.instance_inactive_visible, _key(instance), EXPIRED)
     return {"containerInstance": instance.to_wire(False)}
+
+
+def _key(instance: ContainerInstance) -> str:
+    return f"{instance.cluster}/{instance.instance_id}"
+
+
+def _expire(region: Region, key: str, due: float) -> None:
+    """A deregistered instance's INACTIVE time is over: it is forgotten. (Its cluster may be
+    deleted since, taking it along, or deleted and created again without it.)"""
+    cluster_key, _, instance_id = key.partition("/")
+    cluster = region.clusters.get(cluster_key)
+    instance = cluster.instances.get(instance_id) if cluster is not None else None
+    if cluster is None or instance is None or instance.deregistered_at is None:
+        return
+    if round(instance.deregistered_at + region.timings.instance_inactive_visible, 3) <= due:
+        # Mock decision (paging.py): a ListContainerInstances or ListAttributes page token
+        # issued before this resumes at its position, so the next page may skip one instance.
+        del cluster.instances[instance_id]
+        region.touch(instance)
+        if region.instance_event_versions.pop(instance.arn, None) is not None:
+            region.touch(region)  # the regions row keeps the versions last sent
+
+
+lifecycle.on_action(EXPIRED, _expire)

@@ -120,6 +120,8 @@ class ContainerInstance:
     counts: TaskCounts = field(default_factory=TaskCounts)
     capacity_provider: str | None = None
     agent_update_status: str | None = None  # UpdateContainerAgent (agent_endpoints.py)
+    # When its health (instance_health.py) last changed; None: not since it registered
+    health_changed_at: float | None = None
     _attributes_by_name: dict[str, str | None] | None = field(
         default=None, init=False, repr=False, compare=False
     )

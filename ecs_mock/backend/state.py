@@ -48,6 +48,10 @@ class Timings:
     service_step: float = 0.0
     service_healthy_after: float = 0.0
     service_inactive_visible: float = 3600.0
+    # A deregistered container instance stays describable (INACTIVE) this long, then
+    # DescribeContainerInstances reports it MISSING (the developer guide's ECS_instances page:
+    # deregistered or terminated instances stay describable for one hour).
+    instance_inactive_visible: float = 3600.0
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():

@@ -159,6 +159,7 @@ CONTAINER_INSTANCE_FIELDS: Fields = {
     "counts": Derived("recounted from the task rows (finish)"),
     "capacity_provider": Api("capacityProviderName", None),
     "agent_update_status": Api("agentUpdateStatus", None),
+    "health_changed_at": Internal(),  # shown only when asked for (CONTAINER_INSTANCE_HEALTH)
     "_attributes_by_name": Derived("a lookup cache, rebuilt on first use"),
     "_external": Derived("a lookup cache (is_external), worked out again on first use"),
 }
