@@ -213,12 +213,16 @@ class EcsMachine(RuleBasedStateMachine):
             self.task_cluster[arn] = cluster
         return arns
 
-    def describe_instance(self, arn: str) -> dict[str, Any]:
+    def describe_instance(self, arn: str) -> dict[str, Any] | None:
+        """The instance, or None once it is forgotten (an hour after its deregistration)."""
         answer = self.mock.call(
             "DescribeContainerInstances",
             cluster=self.instance_cluster[arn],
             containerInstances=[arn],
         )
+        if not answer["containerInstances"]:
+            assert answer["failures"] == [{"arn": arn, "reason": "MISSING"}]
+            return None
         found: dict[str, Any] = answer["containerInstances"][0]
         return found
 
@@ -276,6 +280,8 @@ class EcsMachine(RuleBasedStateMachine):
             containerInstanceArn=instance,
             **_totals(cpu, memory, ports, None, gpus),
         )
+        if before is None:  # forgotten: it cannot come back
+            assert answer is None
         if answer is None:
             assert self.describe_instance(instance) == before  # refused: nothing changed
 
