@@ -6,12 +6,13 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 from . import clock
-from .backend import lifecycle, service_scheduler
+from .backend import container_health, lifecycle, service_scheduler
 from .backend.lookup import find_cluster, find_task_definition
 from .backend.service_models import FailRule, Service
 from .errors import EcsError
 
 if TYPE_CHECKING:
+    from .backend.models import Task
     from .backend.state import Region
     from .dispatch import Dispatcher
 
@@ -34,6 +35,30 @@ class ServiceControls:
     def _changing(self, region: str | None = None) -> AbstractContextManager[Region]:
         """Under the lock, settled at the end (provided by TestControls)."""
         raise NotImplementedError
+
+    def _tasks(self, cluster: str | None, reference: str | None) -> list[Task]:
+        """The tasks named (provided by TestControls)."""
+        raise NotImplementedError
+
+    def set_container_health(
+        self,
+        task: str,
+        container: str | None = None,
+        status: str = "UNHEALTHY",
+        cluster: str | None = None,
+    ) -> None:
+        """Make a RUNNING task's container (None: each one with a `healthCheck`) report
+        `status` (HEALTHY, UNHEALTHY or UNKNOWN) now; the task's healthStatus follows its
+        essential containers'. A standalone task keeps running; a service's UNHEALTHY task is
+        replaced, then stopped (stoppedReason "Task failed container health checks"), once the
+        service's healthCheckGracePeriodSeconds since it started are over. Refused
+        (ValueError): a container without a `healthCheck`, an unknown one, a task not RUNNING."""
+        with self._changing() as region:
+            now = clock.now()
+            lifecycle.tick(region, now)
+            (target,) = self._tasks(cluster, task)
+            container_health.set_health(region, target, container, status, now)
+            lifecycle.tick(region, now)  # the service's step it asks for runs now
 
     def fail_service_tasks(
         self,

@@ -226,7 +226,11 @@ def test_an_essential_container_with_a_health_check_makes_the_task_healthy(
     assert stopped["healthStatus"] == "HEALTHY"  # the last health stays, as ECS shows it
 
 
-def test_only_essential_containers_count_for_the_task(ecs_mock: EcsMock, ecs: Any) -> None:
+def test_non_essential_checks_count_when_no_essential_container_has_one(
+    ecs_mock: EcsMock, ecs: Any
+) -> None:
+    # "The container health check status of nonessential containers only affects the health
+    # status of a task if no essential containers have health checks defined" (API HealthCheck).
     _fargate(
         ecs_mock,
         [
@@ -235,7 +239,7 @@ def test_only_essential_containers_count_for_the_task(ecs_mock: EcsMock, ecs: An
         ],
     )
     task = _describe(ecs, _run_fargate(ecs)["taskArn"])
-    assert task["healthStatus"] == "UNKNOWN"
+    assert task["healthStatus"] == "HEALTHY"
     health = {c["name"]: c["healthStatus"] for c in task["containers"]}
     assert health == {"app": "UNKNOWN", "probe": "HEALTHY"}
 

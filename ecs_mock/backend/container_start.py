@@ -80,14 +80,19 @@ def health_checked(task: Task) -> frozenset[str]:
 
 def update_task_health(task: Task) -> None:
     """The task's healthStatus from its essential containers that have a health check
-    (DG healthcheck.md: only those count; UNHEALTHY before UNKNOWN before HEALTHY); UNKNOWN
-    when there is none. Containers without a health check report UNKNOWN (API Container).
+    (UNHEALTHY before UNKNOWN before HEALTHY); UNKNOWN when there is none. "The container
+    health check status of nonessential containers only affects the health status of a task if
+    no essential containers have health checks defined" (API HealthCheck): then the
+    non-essential ones with a health check count the same way. Containers without a health
+    check report UNKNOWN (API Container).
 
     Mock decision: health checks are not run, so a container with one is HEALTHY from the
-    moment it is RUNNING, and keeps its last health once it stops (as ECS shows a stopped
-    task's last health)."""
+    moment it is RUNNING (until a test sets it: `container_health.py`), and keeps its last
+    health once it stops (as ECS shows a stopped task's last health)."""
     checked = health_checked(task)
-    statuses = [c.health_status for c in task.containers if c.essential and c.name in checked]
+    counted = [c for c in task.containers if c.name in checked]
+    essential = [c for c in counted if c.essential]
+    statuses = [c.health_status for c in essential or counted]
     if UNHEALTHY in statuses:
         task.health_status = UNHEALTHY
     elif statuses and all(status == HEALTHY for status in statuses):

@@ -71,6 +71,15 @@ def stopped(tasks: Sequence[Task]) -> str:
     return f"has stopped {len(tasks)} running tasks: {task_list(tasks)}."
 
 
+def replaced_unhealthy(count: int) -> str:
+    """Appended to E2 when the tasks started replace unhealthy ones (E10, observed)."""
+    return f"Amazon ECS replaced {count} tasks due to an unhealthy status."
+
+
+def failed_health_checks(task: Task) -> str:
+    return f"(task {task.task_id}) failed container health checks."
+
+
 # AZ rebalancing (E12), in the developer guide's words (track-service-rebalancing,
 # service-rebalancing-event-messages-list). Mock decision: the guide writes the service as
 # "service (S)" and "S", the form in which it writes every service event ("service (S) has

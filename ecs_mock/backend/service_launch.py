@@ -135,6 +135,7 @@ class Starter:
         self._placers: dict[Target, Placer] = {}
         self._placement: tuple[list[Constraint], list[Strategy]] | None = None
         self.zone: str | None = None  # AZ rebalancing: place only in this zone, quietly
+        self.replacing = 0  # how many of the tasks started replace unhealthy ones (E2's tail)
 
     def spec(self, launch_type: str) -> LaunchSpec:
         found = self._specs.get(launch_type)
@@ -251,6 +252,9 @@ class Starter:
                 if self.zone is None
                 else service_events.rebalance_started(self.zone, self.started)
             )
+            replaced = min(self.replacing, len(self.started))
+            if replaced:
+                message += " " + service_events.replaced_unhealthy(replaced)
             service_events.emit(self.region, self.service, message, self.now)
         if self.unplaced == 0:
             service_events.clear(self.service, "placement")

@@ -6,7 +6,8 @@ of the parts is inferred):
 
 0. stop at once what cannot stay: tasks on deregistered instances, and tasks on DRAINING
    instances that are not RUNNING yet;
-1. start: k = min(D - active(PRIMARY), up - inFlight(all)) new PRIMARY tasks;
+1. start: k = min(D - active(PRIMARY), up - inFlight(all)) new PRIMARY tasks; then stop the
+   tasks reporting UNHEALTHY that were replaced (container_health.py);
 2. stop tasks of older deployments (and RUNNING tasks on DRAINING instances) while
    healthy(all) - 1 >= floorH, tasks not healthy first (those may always go); once PRIMARY has
    D healthy tasks, all of them;
@@ -30,7 +31,14 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 
-from . import service_events, service_launch, service_rebalance, service_rollout, service_scheduler
+from . import (
+    container_health,
+    service_events,
+    service_launch,
+    service_rebalance,
+    service_rollout,
+    service_scheduler,
+)
 from .models import Cluster, Task
 from .service_models import Deployment, Service
 from .state import Region
@@ -84,15 +92,22 @@ def step(region: Region, cluster: Cluster, service: Service, now: float, force: 
     mine = live_tasks(region, primary)
     everything = mine + [t for d in service.deployments[1:] for t in live_tasks(region, d)]
     places = {task.task_id: where(cluster, task) for task in everything}
+    # Tasks reporting UNHEALTHY past the grace period: replaced (step 1), then stopped (1b).
+    failing = container_health.failing(region, service, everything, now)
+    unhealthy = {task.task_id for task in failing}
     # Healthy when the step began; a task the step stops is no longer active, so no longer
     # healthy: `healthy(t)` below stays true to the moment without a second pass.
-    was_healthy = {task.task_id for task in everything if is_healthy(region, task, now)}
+    was_healthy = {
+        task.task_id
+        for task in everything
+        if is_healthy(region, task, now) and task.task_id not in unhealthy
+    }
 
     def healthy(task: Task) -> bool:
         return task.task_id in was_healthy and task.desired_status == "RUNNING"
 
     def staying(task: Task) -> bool:
-        return is_active(task) and places[task.task_id] == "ok"
+        return is_active(task) and places[task.task_id] == "ok" and task.task_id not in unhealthy
 
     # 0. what cannot stay
     for task in everything:
@@ -105,6 +120,7 @@ def step(region: Region, cluster: Cluster, service: Service, now: float, force: 
 
     # 1. start
     progressed = False
+    started: list[Task] = []
     if primary.rollout_state != "FAILED":
         primary.desired_count = desired
     wanted = min(desired - sum(map(staying, mine)), up - len(everything))
@@ -112,13 +128,24 @@ def step(region: Region, cluster: Cluster, service: Service, now: float, force: 
     if launching and may_launch(region, service, now, force):
         starter = service_launch.Starter(region, cluster, service, primary, now)
         starter.start(wanted, mine)
+        starter.replacing = len(failing)
         starter.finish()
+        started = starter.started
         service.last_launch = now
         service_scheduler.placed(region, service, primary, starter.unplaced, now)
         progressed = bool(starter.started)
         mine = mine + starter.started
         everything = everything + starter.started
         places.update({task.task_id: "ok" for task in starter.started})
+
+    # 1b. unhealthy tasks go once replaced; with no room for a replacement (maximumPercent,
+    # resources), one at a time, to free room (API DeploymentConfiguration).
+    # Mock decision: they go in the step that starts their replacements, not once those are
+    # healthy.
+    failing = [task for task in failing if is_active(task)]  # not already stopped by step 0
+    if failing:
+        container_health.stop_failing(region, service, failing[: max(len(started), 1)], now)
+        progressed = True
 
     # 2. stop older deployments' tasks and tasks on DRAINING instances, within minimumHealthy;
     # a protected task (task_protection.py) waits for its protection to end unless it must go.
@@ -127,6 +154,7 @@ def step(region: Region, cluster: Cluster, service: Service, now: float, force: 
         for task in everything
         if is_active(task)
         and (task.started_by != primary.id or places[task.task_id] == "draining")
+        and task.task_id not in unhealthy
         and not (places[task.task_id] == "ok" and is_protected(task, now))
     ]
     healthy_count = sum(map(healthy, everything))
@@ -331,7 +359,12 @@ def choose_victims(
         return spread_value(instance, field)
 
     while pool and len(chosen) < count:
-        waiting = [task for task in pool if task.last_status != "RUNNING"]
+        # Mock decision: a task reporting UNHEALTHY (in its grace period) goes as early.
+        waiting = [
+            task
+            for task in pool
+            if task.last_status != "RUNNING" or container_health.reports_unhealthy(task)
+        ]
         if waiting:
             pick = max(waiting, key=lambda t: (t.created_at, t.task_id))
         elif first is not None and first.type == "random":
