@@ -1,6 +1,6 @@
 """How much the randomised tests do.
 
-The README's test command runs the quick budget (the whole suite in a few CPU-minutes on two
+The README's test command runs the quick budget (the default run in a few CPU-minutes on two
 cores). `ECS_MOCK_FUZZ=full` runs the full one, which `.ci/run` does as a second pass over the
 fuzz, stateful, concurrency and schema tests. The seeds do not change with the budget: a quick
 run draws a prefix of what the full run draws.

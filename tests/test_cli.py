@@ -59,6 +59,7 @@ def aws(env: dict[str, str], *args: str, check: bool = True) -> Any:
     return json.loads(result.stdout) if result.stdout.strip() else {}
 
 
+@pytest.mark.slow
 def test_cli_lifecycle_with_endpoint_url(server: EcsServer, tmp_path: Path) -> None:
     env = aws_env(tmp_path)
     url = ["--endpoint-url", server.url]
@@ -89,6 +90,7 @@ def test_cli_lifecycle_with_endpoint_url(server: EcsServer, tmp_path: Path) -> N
     assert (stopped["desiredStatus"], stopped["stoppedReason"]) == ("STOPPED", "done")
 
 
+@pytest.mark.slow
 def test_cli_with_the_service_endpoint_variable(server: EcsServer, tmp_path: Path) -> None:
     env = aws_env(tmp_path, AWS_ENDPOINT_URL_ECS=server.url, AWS_DEFAULT_REGION="ap-south-1")
     aws(env, "create-cluster", "--cluster-name", "by-env")
@@ -109,6 +111,7 @@ def test_cli_shows_modeled_errors(server: EcsServer, tmp_path: Path) -> None:
     assert "Cluster not found." in result.stderr
 
 
+@pytest.mark.slow
 def test_cli_against_a_server_that_requires_signatures(tmp_path: Path) -> None:
     credentials = {"AKIACLITESTING000001": Credential("cli-secret")}
     with EcsServer(port=0, empty=True, credentials=credentials) as server:

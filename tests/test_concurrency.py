@@ -227,6 +227,7 @@ def _assert_consistent(client: Any, instances: list[str], ledger: Ledger) -> Non
     assert cluster["pendingTasksCount"] == len(live) - cluster["runningTasksCount"]
 
 
+@pytest.mark.slow
 def test_sixteen_threads_in_process(in_process: Door) -> None:
     ledger = _run(in_process)
     # The mix really exercised contention: placements, refusals, stops and drains all happened.
@@ -236,6 +237,7 @@ def test_sixteen_threads_in_process(in_process: Door) -> None:
     assert set(ledger.outcomes) == {"start", "stop", "describe", "list", "drain", "look"}
 
 
+@pytest.mark.slow
 def test_sixteen_threads_over_http(over_http: Door) -> None:
     ledger = _run(over_http)
     assert ledger.sent > THREADS * OPERATIONS_PER_THREAD * 0.9

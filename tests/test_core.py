@@ -34,6 +34,7 @@ def test_client_made_before_the_mock_started_is_intercepted() -> None:
     assert arn == "arn:aws:ecs:us-east-1:123456789012:cluster/early"
 
 
+@pytest.mark.slow
 def test_client_made_before_ecs_mock_was_imported_is_intercepted(
     pytester: pytest.Pytester,
 ) -> None:
@@ -400,6 +401,7 @@ def test_an_inactive_mock_says_how_to_activate_it() -> None:
         )
 
 
+@pytest.mark.slow
 def test_the_package_imports_botocore_only_when_used(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """

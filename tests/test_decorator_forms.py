@@ -472,6 +472,7 @@ def test_nothing_active_between_classes():
 """
 
 
+@pytest.mark.slow
 def test_xunit_hooks_and_classes_under_pytest(pytester: pytest.Pytester) -> None:
     pytester.makeconftest(XUNIT_CONFTEST)
     pytester.makepyfile(test_xunit=XUNIT_TESTS)

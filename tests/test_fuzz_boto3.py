@@ -61,7 +61,7 @@ def _snake(operation: str) -> str:
 
 @pytest.mark.parametrize("operation", FUZZED)
 def test_boto3_requests_without_client_validation(harness: Harness, operation: str) -> None:
-    @settings(FUZZ_SETTINGS, max_examples=budget(120, 24))
+    @settings(FUZZ_SETTINGS, max_examples=budget(120, 12))
     @given(requests(operation, REFS, BASES[operation]).filter(lambda p: isinstance(p, dict)))
     def run(params: dict[str, Any]) -> None:
         if all(isinstance(key, str) and key.isidentifier() for key in params):

@@ -40,7 +40,7 @@ PROTOCOL_ERRORS = frozenset(
     }
 )
 FUZZ_SETTINGS = settings(
-    max_examples=budget(200, 40),
+    max_examples=budget(200, 20),
     deadline=None,
     derandomize=True,
     database=None,

@@ -83,6 +83,7 @@ class TestClass:
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist-2"])
 def test_no_state_leaks_between_tests(pytester: pytest.Pytester, workers: list[str]) -> None:
     pytester.makepyfile(test_inner=INNER_SUITE)
@@ -153,6 +154,7 @@ def test_after_it_nothing_remains():
 """
 
 
+@pytest.mark.slow
 def test_after_a_test_the_mock_is_gone(pytester: pytest.Pytester) -> None:
     """After a test using the fixture ends: the interceptor is uninstalled, botocore and the
     environment are as they were, and the test's state is gone (garbage, not kept anywhere)."""

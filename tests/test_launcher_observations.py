@@ -87,6 +87,7 @@ def subnet(moto: EcsMock) -> str:
 # -- awslogs ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_log_lines_reach_moto_in_the_documented_stream(moto: EcsMock, subnet: str) -> None:
     fargate_family(moto, awslogs())
     moto.set_outcome(Outcome.runs(logs=["one", "two"]), family="web")

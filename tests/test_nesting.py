@@ -171,6 +171,7 @@ def test_guard_alone_still_answers():
 """
 
 
+@pytest.mark.slow
 def test_autouse_guard_and_marker(pytester: pytest.Pytester) -> None:
     pytester.makeconftest(AUTOUSE_CONFTEST)
     pytester.makepyfile(test_marked=AUTOUSE_TESTS)
@@ -213,6 +214,7 @@ def test_the_guard_saw_none_of_it(session_guard):
 """
 
 
+@pytest.mark.slow
 def test_session_scoped_mock_is_never_joined_by_a_test(pytester: pytest.Pytester) -> None:
     pytester.makeconftest(SESSION_CONFTEST)
     pytester.makepyfile(test_session=SESSION_TESTS)
@@ -243,6 +245,7 @@ def test_nothing_is_active_after_the_leak():
 """
 
 
+@pytest.mark.slow
 def test_a_leaked_mock_fails_its_test_and_is_stopped(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_leaky=LEAKY_TESTS)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
@@ -287,11 +290,13 @@ def test_and_is_still_there_for_the_next(module_mock):
 """
 
 
+@pytest.mark.slow
 def test_decorated_fixtures_compose_with_the_ecs_mock_fixture(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_decorated=DECORATED_FIXTURE_TESTS)
     pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=3)
 
 
+@pytest.mark.slow
 def test_marker_with_bad_options_fails_clearly(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """

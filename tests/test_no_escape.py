@@ -333,6 +333,7 @@ def test_aiobotocore_real_endpoint_is_refused_when_interception_is_gone(
     assert no_network == []
 
 
+@pytest.mark.slow
 def test_aiobotocore_imported_after_the_mock_started_is_guarded(
     pytester: pytest.Pytester,
 ) -> None:

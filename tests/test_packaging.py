@@ -80,6 +80,7 @@ def test_sdist_carries_tests_corpus_examples_and_license(sdist: Path) -> None:
     assert not any("node_modules" in name or "__pycache__" in name for name in names)
 
 
+@pytest.mark.slow
 def test_sdist_runs_its_own_tests(sdist: Path, tmp_path: Path) -> None:
     with tarfile.open(sdist) as tar:
         tar.extractall(tmp_path, filter="data")

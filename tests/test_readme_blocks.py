@@ -16,6 +16,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 from botocore import xform_name
 from test_operations_coverage import ADDED_SINCE_OLDEST
 
@@ -50,6 +51,7 @@ def _needs_a_newer_model(code: str) -> bool:
     return any(f".{name}(" in code for name in missing)
 
 
+@pytest.mark.slow
 def test_every_python_block_runs_as_pasted(tmp_path: Path) -> None:
     modules = {}
     for line, code, runs in python_blocks():

@@ -196,12 +196,14 @@ def _assert_consistent(client: Any, instances: list[str]) -> None:
     )
 
 
+@pytest.mark.slow
 def test_sixteen_threads_in_process(in_process: Door) -> None:
     ledger = _run(in_process)
     assert set(ledger.outcomes) == {"scale", "deploy", "stop", "describe"}
     assert sum(ledger.outcomes.values()) == THREADS * OPERATIONS_PER_THREAD
 
 
+@pytest.mark.slow
 def test_sixteen_threads_over_http(over_http: Door) -> None:
     ledger = _run(over_http)
     assert sum(ledger.outcomes.values()) == THREADS * OPERATIONS_PER_THREAD
