@@ -40,6 +40,15 @@ from ecs_mock.server import ServerApp, ServerOptions
 
 TIMINGS = Timings(provisioning=5, pending=5, stopping=5, deprovisioning=5)
 OTHER_KEY = "AKIAOTHERACCOUNT0001"
+# A Fargate task definition the state-file tests register (RegisterTaskDefinition's request).
+FARGATE_JOB: dict[str, Any] = {
+    "family": "job",
+    "networkMode": "awsvpc",
+    "requiresCompatibilities": ["FARGATE"],
+    "cpu": "256",
+    "memory": "512",
+    "containerDefinitions": [{"name": "main", "image": "python:3.12"}],
+}
 
 
 def open_app(path: Path, **options: Any) -> ServerApp:
@@ -266,15 +275,7 @@ def test_run_task_fargate_and_client_tokens_reload_step_by_step(
         first = {"taskDefinition": "example", "count": 3, "placementStrategy": spread}
         call("RunTask", clientToken="t-1", **first)
         call("RunTask", clientToken="t-1", **first)  # replayed: the first answer
-        call(
-            "RegisterTaskDefinition",
-            family="job",
-            networkMode="awsvpc",
-            requiresCompatibilities=["FARGATE"],
-            cpu="256",
-            memory="512",
-            containerDefinitions=[{"name": "main", "image": "python:3.12"}],
-        )
+        call("RegisterTaskDefinition", **FARGATE_JOB)
         view.add_subnet("subnet-a", "us-east-1a")
         check()
         call("RunTask", taskDefinition="job", launchType="FARGATE", networkConfiguration=network,

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from freezegun import freeze_time
-from test_state_file import Checker, open_app
+from test_state_file import FARGATE_JOB, Checker, open_app
 
 from ecs_mock.backend import Timings
 from ecs_mock.server import ServerApp
@@ -92,15 +92,7 @@ def test_a_fargate_deployment_from_an_older_file_is_resolved_when_loaded(tmp_pat
     app = open_app(path, seed=5, timings=AGENT_TIMINGS)
     view = app.view()
     view.add_subnet("subnet-a", "us-east-1a")
-    view.call(
-        "RegisterTaskDefinition",
-        family="job",
-        networkMode="awsvpc",
-        requiresCompatibilities=["FARGATE"],
-        cpu="256",
-        memory="512",
-        containerDefinitions=[{"name": "main", "image": "python:3.12"}],
-    )
+    view.call("RegisterTaskDefinition", **FARGATE_JOB)
     view.call(
         "CreateService",
         serviceName="web",

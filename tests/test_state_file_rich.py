@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from freezegun import freeze_time
-from test_state_file import Checker, api_state, copy_of, every_row, open_app
+from test_state_file import FARGATE_JOB, Checker, api_state, copy_of, every_row, open_app
 
 from ecs_mock._schema import known_operations
 from ecs_mock.persistence import StateFileError
@@ -64,15 +64,7 @@ def _rich_state(live: ServerApp, check: Any) -> None:
             }
         ],
     )
-    call(
-        "RegisterTaskDefinition",
-        family="job",
-        networkMode="awsvpc",
-        requiresCompatibilities=["FARGATE"],
-        cpu="256",
-        memory="512",
-        containerDefinitions=[{"name": "main", "image": "python:3.12"}],
-    )
+    call("RegisterTaskDefinition", **FARGATE_JOB)
     call("RunTask", cluster="main", taskDefinition="web", count=2, clientToken="ec2-1")
     call(
         "RunTask",
