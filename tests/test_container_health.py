@@ -49,6 +49,17 @@ def _id(arn: str) -> str:
     return arn.rsplit("/", 1)[1]
 
 
+def _behind_alb(ecs: Any, desired: int, grace: int) -> None:
+    """The `web` service behind a target group, with a health check grace period."""
+    ecs.create_service(
+        serviceName="web",
+        taskDefinition="app",
+        desiredCount=desired,
+        loadBalancers=[ALB],
+        healthCheckGracePeriodSeconds=grace,
+    )
+
+
 @pytest.fixture
 def app(ecs_mock: EcsMock) -> EcsMock:
     ecs_mock.register_task_definition("app", containers=[dict(APP)])
@@ -247,13 +258,7 @@ def balanced(ecs_mock: EcsMock) -> EcsMock:
 
 def test_the_grace_period_holds_off_the_replacement(balanced: EcsMock, ecs: Any) -> None:
     with freeze_time(T0) as frozen:
-        ecs.create_service(
-            serviceName="web",
-            taskDefinition="app",
-            desiredCount=1,
-            loadBalancers=[ALB],
-            healthCheckGracePeriodSeconds=60,
-        )
+        _behind_alb(ecs, desired=1, grace=60)
         (sick,) = _arns(ecs)
         frozen.tick(10)
         balanced.set_container_health(sick)
@@ -269,13 +274,7 @@ def test_the_grace_period_holds_off_the_replacement(balanced: EcsMock, ecs: Any)
 
 def test_healthy_again_within_the_grace_period_stays(balanced: EcsMock, ecs: Any) -> None:
     with freeze_time(T0) as frozen:
-        ecs.create_service(
-            serviceName="web",
-            taskDefinition="app",
-            desiredCount=1,
-            loadBalancers=[ALB],
-            healthCheckGracePeriodSeconds=60,
-        )
+        _behind_alb(ecs, desired=1, grace=60)
         (task,) = _arns(ecs)
         balanced.set_container_health(task)
         frozen.tick(30)
@@ -288,13 +287,7 @@ def test_healthy_again_within_the_grace_period_stays(balanced: EcsMock, ecs: Any
 def test_scale_in_takes_an_unhealthy_task_first(balanced: EcsMock, ecs: Any) -> None:
     balanced.add_container_instance("default")
     with freeze_time(T0) as frozen:
-        ecs.create_service(
-            serviceName="web",
-            taskDefinition="app",
-            desiredCount=3,
-            loadBalancers=[ALB],
-            healthCheckGracePeriodSeconds=600,
-        )
+        _behind_alb(ecs, desired=3, grace=600)
         tasks = sorted(_arns(ecs), key=lambda arn: _task(ecs, arn)["createdAt"])
         frozen.tick(1)
         balanced.set_container_health(tasks[0])  # the oldest: never the default pick
